@@ -1,0 +1,501 @@
+package org.deferprobe.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The driver core written once: registration, matching, attach, bind, unbind, removal, async attaches and
+ * delayed publications, following drivers/base/dd.c. Engines differ only in their synchronization, which
+ * they supply through the hooks below: which lock guards a device, how a deferral is recorded, what a
+ * trigger does, and whether publishing a resource triggers.
+ *
+ * Implementation notes.
+ * Lock discipline for every engine built on this class: a probe runs with its device's guard held
+ * ({@link #lockDevice}) and with its driver entered (M10 handshake, see {@link Driver}). The device's guard
+ * is taken before any deferred-list lock, never after. Registration calls made by a probe (M11) run on the
+ * probing thread with that guard held; they take other devices' guards, and a device that is already
+ * probing on this thread is skipped rather than re-entered.
+ * Mapping to dd.c: {@link #deviceAttach} is __device_attach, {@link #asyncDeviceAttach}
+ * __device_attach_async_helper, {@link #driverAttach} driver_attach/__driver_attach,
+ * {@link #asyncDriverAttach} __driver_attach_async_helper, {@link #probeWith} driver_probe_device and
+ * really_probe, {@link #bind} driver_bound, {@link #unbind} __device_release_driver, {@link #afterDefer}
+ * the trigger-count recheck of driver_deferred_probe_add_trigger (M8).
+ */
+abstract class AbstractEngine implements Engine {
+    private static final int MAX_REPORTED = 1_000;
+
+    private final String name;
+    final EngineConfig config;
+    final Registry registry = new Registry();
+    final Resources resources = new Resources();
+    final Counters counters = new Counters();
+    final WorkTracker work = new WorkTracker();
+    /** deferred_trigger_count: incremented by every trigger, read by probes for the M8 recheck. */
+    final AtomicLong triggerCount = new AtomicLong();
+    final ThreadPoolExecutor executor;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger reported = new AtomicInteger();
+    private volatile boolean closed;
+
+    AbstractEngine(String name, EngineConfig config) {
+        this.name = name;
+        this.config = config;
+        int threads = config.executorThreads();
+        this.executor = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads(name + "-worker-"));
+        this.executor.allowCoreThreadTimeOut(true);
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-timer-"));
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    // ---------------------------------------------------------------- synchronization hooks
+
+    /** Takes the device's guard (device_lock). Reentrant for the holding thread. */
+    abstract void lockDevice(Device d);
+
+    abstract void unlockDevice(Device d);
+
+    /** Brackets every entry point and every executor task; the global-lock engine takes its lock here. */
+    void beginOperation() {
+    }
+
+    void endOperation() {
+    }
+
+    /** Records a deferral (M5): the device goes on the pending list unless it is on a list. Device guard held. */
+    abstract void deferredAdd(Device d);
+
+    /** Takes the device off the deferred lists. Device guard held. */
+    abstract void deferredDel(Device d);
+
+    /** A trigger (M6): counts it, increments {@link #triggerCount}, makes every pending device due, queues work. */
+    abstract void triggerInternal();
+
+    /** M6 in this project's engines: publishing a resource triggers. The kernel engine says no (B2). */
+    boolean publicationTriggers() {
+        return true;
+    }
+
+    /** Called with the device's guard held right after its resources were published. */
+    void onPublished(Device d) {
+    }
+
+    /** How many deferred devices wait on each resource, for engines that park per resource. */
+    Map<String, Integer> parkedCounts() {
+        return Map.of();
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public void registerDevice(DeviceSpec spec) {
+        ensureOpen();
+        beginOperation();
+        try {
+            deviceAttach(registry.addDevice(spec));
+        } finally {
+            endOperation();
+        }
+    }
+
+    @Override
+    public boolean unregisterDevice(String deviceName) {
+        beginOperation();
+        try {
+            Device d = registry.removeDevice(deviceName);
+            if (d == null) {
+                return false;
+            }
+            lockDevice(d);
+            try {
+                d.dead = true; // M9 fence: every attach rechecks this under the device's guard
+                deferredDel(d);
+                unbind(d);
+                d.state = DeviceState.DEAD;
+            } finally {
+                unlockDevice(d);
+            }
+            return true;
+        } finally {
+            endOperation();
+        }
+    }
+
+    @Override
+    public boolean registerDriver(DriverSpec spec) {
+        ensureOpen();
+        beginOperation();
+        try {
+            Driver drv = registry.addDriver(spec);
+            if (drv == null) {
+                return false;
+            }
+            driverAttach(drv);
+            return true;
+        } finally {
+            endOperation();
+        }
+    }
+
+    @Override
+    public boolean unregisterDriver(String driverName) {
+        beginOperation();
+        try {
+            Driver drv = registry.removeDriver(driverName);
+            if (drv == null) {
+                return false;
+            }
+            drv.registered = false;
+            drv.awaitNoProbes();
+            drv.removed = true;
+            for (Device d : new ArrayList<>(drv.boundDevices)) {
+                lockDevice(d);
+                try {
+                    if (d.driver == drv) {
+                        unbind(d);
+                    }
+                } finally {
+                    unlockDevice(d);
+                }
+            }
+            return true;
+        } finally {
+            endOperation();
+        }
+    }
+
+    @Override
+    public void trigger() {
+        ensureOpen();
+        triggerInternal();
+    }
+
+    @Override
+    public boolean awaitQuiescence(Duration timeout) throws InterruptedException {
+        return work.await(timeout);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        Map<String, DeviceState> states = new TreeMap<>();
+        Map<String, String> deferred = new TreeMap<>();
+        Map<String, String> boundTo = new TreeMap<>();
+        for (Device d : registry.devices()) {
+            DeviceState s = d.state;
+            states.put(d.name, s);
+            if (s == DeviceState.DEFERRED) {
+                deferred.put(d.name, "waiting for " + d.waitingFor);
+            }
+            Driver drv = d.driver;
+            if (s == DeviceState.BOUND && drv != null) {
+                boundTo.put(d.name, drv.name);
+            }
+        }
+        return new Snapshot(Collections.unmodifiableMap(states), Collections.unmodifiableMap(deferred),
+                Collections.unmodifiableMap(boundTo), parkedCounts(), counters.read(), List.copyOf(violations),
+                List.copyOf(errors));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- the driver core
+
+    /** __device_attach(dev, allow_async): sync drivers here, async ones scheduled (M2). */
+    void deviceAttach(Device d) {
+        lockDevice(d);
+        try {
+            if (d.dead || d.driver != null) {
+                return;
+            }
+            if (tryDrivers(d, false)) {
+                return;
+            }
+            if (hasMatching(d, true)) {
+                runTracked(() -> asyncDeviceAttach(d));
+            } else {
+                settleUnprobed(d);
+            }
+        } finally {
+            unlockDevice(d);
+        }
+    }
+
+    /** __device_attach_async_helper: the async drivers, unless the device died or got bound meanwhile (M9). */
+    void asyncDeviceAttach(Device d) {
+        beginOperation();
+        lockDevice(d);
+        try {
+            if (d.dead || d.driver != null) {
+                return;
+            }
+            if (!tryDrivers(d, true)) {
+                settleUnprobed(d);
+            }
+        } finally {
+            unlockDevice(d);
+            endOperation();
+        }
+    }
+
+    /** Tries the matching drivers of one probe type in order; true once one bound or deferred the device. */
+    private boolean tryDrivers(Device d, boolean async) {
+        for (Driver drv : registry.matchingDrivers(d)) {
+            if (drv.async == async) {
+                ProbeOutcome o = probeWith(d, drv);
+                if (o == ProbeOutcome.BOUND || o == ProbeOutcome.DEFERRED) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean hasMatching(Device d, boolean async) {
+        for (Driver drv : registry.matchingDrivers(d)) {
+            if (drv.async == async) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An attach found no driver to probe with: a device a pass took off the list is no longer deferred. */
+    private static void settleUnprobed(Device d) {
+        if (d.state == DeviceState.DEFERRED) {
+            d.state = DeviceState.UNBOUND;
+        }
+    }
+
+    /** driver_attach: every live, unbound matching device (M3); async drivers schedule and return. */
+    void driverAttach(Driver drv) {
+        for (Device d : registry.matchingDevices(drv)) {
+            if (d.dead || d.driver != null) {
+                continue; // racy pre-check, as __driver_attach; rechecked under the device's guard
+            }
+            lockDevice(d);
+            try {
+                if (!drv.async) {
+                    probeWith(d, drv);
+                } else if (!d.dead && d.driver == null && d.asyncDriver == null) {
+                    d.asyncDriver = drv;
+                    runTracked(() -> asyncDriverAttach(d, drv));
+                }
+            } finally {
+                unlockDevice(d);
+            }
+        }
+    }
+
+    /** __driver_attach_async_helper. */
+    void asyncDriverAttach(Device d, Driver drv) {
+        beginOperation();
+        lockDevice(d);
+        try {
+            d.asyncDriver = null;
+            probeWith(d, drv); // rechecks dead and bound (M9)
+        } finally {
+            unlockDevice(d);
+            endOperation();
+        }
+    }
+
+    /**
+     * driver_probe_device + really_probe, with the device's guard held: runs the probe unless the device is
+     * dead, bound or already probing on this thread (a probe's own registrations reaching back to it), or
+     * the driver is gone (M10); then binds, defers with the M8 recheck, or fails.
+     */
+    ProbeOutcome probeWith(Device d, Driver drv) {
+        if (d.dead || d.driver != null || d.state == DeviceState.PROBING) {
+            return ProbeOutcome.NOT_CALLED;
+        }
+        if (!drv.enterProbe()) {
+            return ProbeOutcome.NOT_CALLED;
+        }
+        work.begin();
+        try {
+            d.state = DeviceState.PROBING;
+            long triggersBefore = triggerCount.get(); // local_trigger_count
+            ProbeOutcome o = SimulatedProbe.run(this, d, drv);
+            switch (o) {
+                case BOUND -> bind(d, drv);
+                case DEFERRED -> {
+                    counters.deferrals.increment();
+                    d.state = DeviceState.DEFERRED;
+                    deferredAdd(d);
+                    afterDefer(d, triggersBefore);
+                }
+                case FAILED -> {
+                    counters.failures.increment();
+                    d.state = DeviceState.FAILED;
+                }
+                default -> throw new IllegalStateException("bad probe outcome " + o);
+            }
+            return o;
+        } finally {
+            drv.exitProbe();
+            work.end();
+        }
+    }
+
+    /** M8: a trigger that happened while the probe ran must not be lost. */
+    void afterDefer(Device d, long triggersBefore) {
+        if (triggerCount.get() != triggersBefore) {
+            triggerInternal();
+        }
+    }
+
+    /** driver_bound, with the device's guard held: bind, leave the deferred lists, publish (M15), trigger (M6). */
+    void bind(Device d, Driver drv) {
+        d.driver = drv;
+        d.bindGeneration++;
+        d.waitingFor = null;
+        d.state = DeviceState.BOUND;
+        drv.boundDevices.add(d);
+        counters.binds.increment();
+        deferredDel(d);
+        long delay = drv.spec.publishDelayMicros();
+        if (delay == 0) {
+            publish(d);
+        } else {
+            long generation = d.bindGeneration;
+            runTrackedLater(() -> publishLater(d, generation), delay);
+        }
+        triggerInternal();
+    }
+
+    private void publish(Device d) {
+        resources.publish(d.spec.provides());
+        d.published = true;
+        onPublished(d);
+    }
+
+    /** A delayed publication (seeds 001/002): only for the binding that scheduled it. */
+    private void publishLater(Device d, long generation) {
+        boolean publishedNow = false;
+        beginOperation();
+        lockDevice(d);
+        try {
+            if (!d.dead && d.driver != null && d.bindGeneration == generation && !d.published) {
+                publish(d);
+                publishedNow = true;
+            }
+        } finally {
+            unlockDevice(d);
+            endOperation();
+        }
+        if (publishedNow && publicationTriggers()) {
+            triggerInternal();
+        }
+    }
+
+    /** __device_release_driver, with the device's guard held: withdraw its resources and unbind. */
+    void unbind(Device d) {
+        Driver drv = d.driver;
+        if (drv == null) {
+            return;
+        }
+        if (d.published) {
+            resources.withdraw(d.spec.provides());
+            d.published = false;
+        }
+        drv.boundDevices.remove(d);
+        d.driver = null;
+        d.state = DeviceState.UNBOUND;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** Runs a task on the executor, counted as outstanding work until it ends (M13). */
+    final void runTracked(Runnable task) {
+        work.begin();
+        try {
+            executor.execute(tracked(task));
+        } catch (RejectedExecutionException e) {
+            work.end(); // closed: the work is dropped
+        }
+    }
+
+    /** Runs a task on the executor after a delay, counted as outstanding from now until it ends. */
+    final void runTrackedLater(Runnable task, long delayMicros) {
+        work.begin();
+        try {
+            timer.schedule(() -> {
+                try {
+                    executor.execute(tracked(task));
+                } catch (RejectedExecutionException e) {
+                    work.end();
+                }
+            }, delayMicros, TimeUnit.MICROSECONDS);
+        } catch (RejectedExecutionException e) {
+            work.end();
+        }
+    }
+
+    private Runnable tracked(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                violation("engine-error", "executor task threw " + t);
+            } finally {
+                work.end();
+            }
+        };
+    }
+
+    final void violation(String check, String detail) {
+        if (reported.incrementAndGet() <= MAX_REPORTED) {
+            violations.add(check + ": " + detail);
+        }
+    }
+
+    final void error(String detail) {
+        if (reported.incrementAndGet() <= MAX_REPORTED) {
+            errors.add(detail);
+        }
+    }
+
+    final void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("engine " + name + " is closed");
+        }
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package org.deferprobe.engine;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The runtime state of one registered device: the model's device, shared by every engine.
+ *
+ * Implementation notes.
+ * Which lock guards a field depends on the engine; "the device's guard" below means the lock the engine's
+ * {@link AbstractEngine#lockDevice} takes: the global lock for global-lock, {@link #lock} for the others.
+ *  - driver, bindGeneration, published, asyncDriver, state transitions out of PROBING: written only under
+ *    the device's guard; read racily (volatile) by snapshots and by the kernel's lock-free pre-checks, as
+ *    __driver_attach reads dev->driver before device_lock.
+ *  - dead: set once under the device's guard, never cleared (a re-registered name is a new Device).
+ *  - listPrev / listNext: owned by whichever deferred list holds the device, under that list's lock.
+ *  - probesInFlight: instrumentation only, never used for control; more than one means M4 was broken.
+ */
+final class Device {
+    final DeviceSpec spec;
+    final String name;
+    /** The per-device lock (the kernel's device_lock). Unused by the global-lock engine. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    volatile DeviceState state = DeviceState.UNBOUND;
+    volatile Driver driver;
+    /** The requirement its latest probe found missing (the deferral reason), or null. */
+    volatile String waitingFor;
+    volatile boolean dead;
+    /** Incremented on every bind; a delayed publication publishes only for the binding that scheduled it. */
+    volatile long bindGeneration;
+    /** True while its provides are published by its current binding. */
+    volatile boolean published;
+    /** The async driver whose attach is scheduled for it (the kernel's dev->p->async_driver). */
+    Driver asyncDriver;
+
+    // intrusive deferred-list node (the kernel's dev->p->deferred_probe), guarded by the list's lock;
+    // listNext != null iff the device is on a deferred list
+    Device listPrev;
+    Device listNext;
+
+    final AtomicInteger probesInFlight = new AtomicInteger();
+
+    Device(DeviceSpec spec) {
+        this.spec = spec;
+        this.name = spec.name();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

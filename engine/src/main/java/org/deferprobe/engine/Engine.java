@@ -1,0 +1,71 @@
+package org.deferprobe.engine;
+
+import java.time.Duration;
+
+/**
+ * A deferred-probe engine: binds drivers to devices under the rules M1-M15 of docs/model.md.
+ *
+ * <p>Every method may be called from any thread, concurrently with every other, and from inside a
+ * probe (a probe registers drivers through the engine, M11), except {@link #close()}. Engines are made
+ * by name through {@link EngineType}.
+ *
+ * <p>Happens-before: everything a thread did before a registration call happens-before the probes that
+ * call causes; a probe's bind happens-before the return of a {@link #awaitQuiescence} that observes it.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** The name it was made by, as {@link EngineType#engineName()}. */
+    String name();
+
+    /**
+     * Registers a device and tries the matching registered drivers (M2): sync ones on this thread,
+     * async ones scheduled.
+     *
+     * @throws IllegalStateException if a live device of that name exists, or the engine is closed
+     */
+    void registerDevice(DeviceSpec device);
+
+    /**
+     * Unregisters a device (M9): after this returns, no scheduled async attach or deferred retry binds it;
+     * if it was bound, its driver's remove has run and its resources are withdrawn.
+     *
+     * @return false if no live device has that name
+     */
+    boolean unregisterDevice(String name);
+
+    /**
+     * Registers a driver and tries every live, unbound matching device (M3); for an async driver the
+     * attaches are scheduled and this returns at once.
+     *
+     * @return false if a driver of that name is already registered (a probe that registers a driver twice
+     *         is not an error: M11)
+     * @throws IllegalStateException if the engine is closed
+     */
+    boolean registerDriver(DriverSpec driver);
+
+    /**
+     * Unregisters a driver (M10): waits for its in-flight probes, unbinds every device bound to it;
+     * afterwards its probe is never called again.
+     *
+     * @return false if no driver of that name is registered
+     */
+    boolean unregisterDriver(String name);
+
+    /** An explicit trigger (M6): every pending device is retried by a deferred pass. */
+    void trigger();
+
+    /**
+     * Waits for quiescence (M13): no probe running, no deferred work queued or running, no async attach
+     * and no delayed publication scheduled.
+     *
+     * @return true if quiescent, false if the timeout elapsed first
+     */
+    boolean awaitQuiescence(Duration timeout) throws InterruptedException;
+
+    /** The state of every live device, the deferral reasons and the counters (M14). */
+    Snapshot snapshot();
+
+    /** Stops the executor; work still scheduled is dropped. Idempotent. */
+    @Override
+    void close();
+}

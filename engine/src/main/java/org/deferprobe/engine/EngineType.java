@@ -1,0 +1,84 @@
+package org.deferprobe.engine;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every engine, by name: the one place engines are made. Benchmarks, the soak and the CLI iterate this
+ * enum, so an engine added here is covered by all of them. Deliberately broken engines (one known bug
+ * each, for proving the harness bites) are listed here too, apart: {@link #isBroken()}.
+ */
+public enum EngineType {
+    /** One lock around everything: the baseline. */
+    GLOBAL_LOCK("global-lock", false, EnumSet.noneOf(KnownBug.class), GlobalLockEngine::new),
+    /** drivers/base/dd.c as it is, B2 included. */
+    KERNEL("kernel", false, EnumSet.of(KnownBug.B2_LATE_RESOURCE), KernelEngine::new);
+
+    private final String engineName;
+    private final boolean broken;
+    private final Set<KnownBug> knownBugs;
+    private final Function<EngineConfig, Engine> factory;
+
+    EngineType(String engineName, boolean broken, Set<KnownBug> knownBugs, Function<EngineConfig, Engine> factory) {
+        this.engineName = engineName;
+        this.broken = broken;
+        this.knownBugs = knownBugs;
+        this.factory = factory;
+    }
+
+    /** The name used on the command line, in reports and in JMH parameters. */
+    public String engineName() {
+        return engineName;
+    }
+
+    /** True for the deliberately broken engines, which exist to prove the harness catches their bug. */
+    public boolean isBroken() {
+        return broken;
+    }
+
+    /** The known bugs this engine has on purpose (the kernel engine faithfully has B2). */
+    public Set<KnownBug> knownBugs() {
+        return knownBugs.isEmpty() ? Set.of() : EnumSet.copyOf(knownBugs);
+    }
+
+    public boolean has(KnownBug bug) {
+        return knownBugs.contains(bug);
+    }
+
+    public Engine create(EngineConfig config) {
+        return factory.apply(config);
+    }
+
+    public Engine create() {
+        return create(EngineConfig.defaults());
+    }
+
+    /** The real engines, in declaration order: what "all" means. */
+    public static List<EngineType> real() {
+        return Arrays.stream(values()).filter(t -> !t.broken).toList();
+    }
+
+    /** The deliberately broken engines. */
+    public static List<EngineType> broken() {
+        return Arrays.stream(values()).filter(t -> t.broken).toList();
+    }
+
+    /**
+     * The engine of that name.
+     *
+     * @throws IllegalArgumentException naming the known engines
+     */
+    public static EngineType byName(String name) {
+        for (EngineType t : values()) {
+            if (t.engineName.equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown engine '" + name + "' (known: "
+                + Arrays.stream(values()).map(EngineType::engineName).collect(Collectors.joining(", ")) + ")");
+    }
+}

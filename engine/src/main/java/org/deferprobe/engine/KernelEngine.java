@@ -1,0 +1,52 @@
+package org.deferprobe.engine;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The reference: drivers/base/dd.c as it is. Per-device locks (device_lock) around every probe; the
+ * pending and active lists under deferred_probe_mutex; an atomic trigger count with the M8 recheck; one
+ * coalescing deferred work item on the executor; async attaches on the executor.
+ *
+ * <p>Faithful to the kernel in that publishing a resource outside probe does NOT trigger (only a bind, an
+ * explicit trigger or an M8 re-trigger does), so it has bug B2: a consumer of a resource published after
+ * its provider's probe returned stays deferred until something else triggers (the kernel's backstop is the
+ * 10 s deferred_probe_timeout, which this model leaves out).
+ *
+ * Implementation notes.
+ * Lock order: device_lock, then deferred_probe_mutex; the pass holds the mutex only to pop a device and
+ * releases it before taking that device's lock. A probe that registers a driver (M11) takes the locks of
+ * other devices while holding its own, as __driver_attach does; two probes registering drivers that match
+ * each other's devices would deadlock here as they would in the kernel (model scenarios do not do that).
+ */
+final class KernelEngine extends DeferredListsEngine {
+    private final ReentrantLock deferredProbeMutex = new ReentrantLock();
+
+    KernelEngine(EngineConfig config) {
+        super(EngineType.KERNEL.engineName(), config);
+    }
+
+    @Override
+    void lockDevice(Device d) {
+        d.lock.lock();
+    }
+
+    @Override
+    void unlockDevice(Device d) {
+        d.lock.unlock();
+    }
+
+    @Override
+    void lockLists() {
+        deferredProbeMutex.lock();
+    }
+
+    @Override
+    void unlockLists() {
+        deferredProbeMutex.unlock();
+    }
+
+    @Override
+    boolean publicationTriggers() {
+        return false; // B2, as in the kernel
+    }
+}

@@ -1,0 +1,59 @@
+package org.deferprobe.workload;
+
+import java.util.List;
+
+/** One step of a scenario (docs/scenario-format.md, "Steps"). */
+public sealed interface Step {
+    /** The op name as written in JSON. */
+    String op();
+
+    /** {@code names} null means every device not yet registered, in file order. */
+    record RegisterDevices(List<String> names) implements Step {
+        public String op() {
+            return "register-devices";
+        }
+    }
+
+    /** {@code names} null means every driver not yet registered, in file order, skipping those a probe registers. */
+    record RegisterDrivers(List<String> names) implements Step {
+        public String op() {
+            return "register-drivers";
+        }
+    }
+
+    record UnregisterDevice(String name) implements Step {
+        public String op() {
+            return "unregister-device";
+        }
+    }
+
+    record UnregisterDriver(String name) implements Step {
+        public String op() {
+            return "unregister-driver";
+        }
+    }
+
+    record Trigger() implements Step {
+        public String op() {
+            return "trigger";
+        }
+    }
+
+    /** Waits for quiescence; a timeout is a violation, not a hang. */
+    record Quiesce() implements Step {
+        public String op() {
+            return "quiesce";
+        }
+    }
+
+    /** Runs the nested steps' calls from {@code threads} threads at once, each name a separate task. */
+    record Concurrent(int threads, List<Step> steps) implements Step {
+        public Concurrent {
+            steps = List.copyOf(steps);
+        }
+
+        public String op() {
+            return "concurrent";
+        }
+    }
+}
