@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Lock discipline for every engine built on this class: a probe runs with its device's guard held
  * ({@link #lockDevice}) and with its driver entered (M10 handshake, see {@link Driver}). The device's guard
  * is taken before any deferred-list lock, never after. Registration calls made by a probe (M11) run on the
- * probing thread with that guard held; they take other devices' guards, and a device that is already
- * probing on this thread is skipped rather than re-entered.
+ * probing thread with that guard held; in the kernel-style engines the new driver's bus walk
+ * ({@link #attachRegisteredDriver}) takes other devices' guards right there, and a device that is already
+ * probing on this thread is skipped rather than re-entered; the lock-free engines postpone that walk until
+ * the thread holds no device guard.
  * Mapping to dd.c: {@link #deviceAttach} is __device_attach, {@link #asyncDeviceAttach}
  * __device_attach_async_helper, {@link #driverAttach} driver_attach/__driver_attach,
  * {@link #asyncDriverAttach} __driver_attach_async_helper, {@link #probeWith} driver_probe_device and
@@ -53,12 +55,17 @@ abstract class AbstractEngine implements Engine {
     private volatile boolean closed;
 
     AbstractEngine(String name, EngineConfig config) {
+        this(name, config, newExecutor(name, config));
+    }
+
+    /**
+     * With a given executor: tests and jcstress pass one that runs tasks where and when they choose, so a
+     * race between an async attach or a deferred pass and another call can be forced.
+     */
+    AbstractEngine(String name, EngineConfig config, ThreadPoolExecutor executor) {
         this.name = name;
         this.config = config;
-        int threads = config.executorThreads();
-        this.executor = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads(name + "-worker-"));
-        this.executor.allowCoreThreadTimeOut(true);
+        this.executor = executor;
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-timer-"));
         this.timer.setRemoveOnCancelPolicy(true);
     }
@@ -95,6 +102,25 @@ abstract class AbstractEngine implements Engine {
     void onPublished(Device d) {
     }
 
+    /** Called with the device's guard held right after its resources were withdrawn (it unbinds). */
+    void onWithdrawn(Device d) {
+    }
+
+    /**
+     * A driver was registered: walk the bus for it (M3). The kernel-style engines walk here and now, on the
+     * registering thread, whatever it holds (a probe's own device lock included: seed 004); an engine may
+     * postpone the walk until the registering thread holds no device guard (M11), counting it as
+     * outstanding work (M13) meanwhile.
+     */
+    void attachRegisteredDriver(Driver drv) {
+        driverAttach(drv);
+    }
+
+    /** M9 fence, with the device's guard held: every attach rechecks {@code dead} under the guard. */
+    void markDead(Device d) {
+        d.dead = true;
+    }
+
     /** How many deferred devices wait on each resource, for engines that park per resource. */
     Map<String, Integer> parkedCounts() {
         return Map.of();
@@ -128,7 +154,7 @@ abstract class AbstractEngine implements Engine {
             }
             lockDevice(d);
             try {
-                d.dead = true; // M9 fence: every attach rechecks this under the device's guard
+                markDead(d);
                 deferredDel(d);
                 unbind(d);
                 d.state = DeviceState.DEAD;
@@ -150,7 +176,7 @@ abstract class AbstractEngine implements Engine {
             if (drv == null) {
                 return false;
             }
-            driverAttach(drv);
+            attachRegisteredDriver(drv);
             return true;
         } finally {
             endOperation();
@@ -422,6 +448,7 @@ abstract class AbstractEngine implements Engine {
         if (d.published) {
             resources.withdraw(d.spec.provides());
             d.published = false;
+            onWithdrawn(d);
         }
         drv.boundDevices.remove(d);
         d.driver = null;
@@ -488,6 +515,14 @@ abstract class AbstractEngine implements Engine {
 
     final boolean isClosed() {
         return closed;
+    }
+
+    private static ThreadPoolExecutor newExecutor(String name, EngineConfig config) {
+        int threads = config.executorThreads();
+        ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads(name + "-worker-"));
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *    __driver_attach reads dev->driver before device_lock.
  *  - dead: set once under the device's guard, never cleared (a re-registered name is a new Device).
  *  - listPrev / listNext: owned by whichever deferred list holds the device, under that list's lock.
+ *  - queuedNode: the lock-free engines' on-list flag, changed only by CAS (DeferredQueue).
  *  - probesInFlight: instrumentation only, never used for control; more than one means M4 was broken.
  */
 final class Device {
@@ -38,6 +39,12 @@ final class Device {
     // listNext != null iff the device is on a deferred list
     Device listPrev;
     Device listNext;
+
+    /**
+     * The lock-free engines' on-list flag (M5): the one live node queuing this device on a
+     * {@link DeferredQueue}, or null. Set and cleared only by CAS, see {@link DeferredQueue}.
+     */
+    volatile DeferredQueue.Node queuedNode;
 
     final AtomicInteger probesInFlight = new AtomicInteger();
 

@@ -16,7 +16,11 @@ public enum EngineType {
     /** One lock around everything: the baseline. */
     GLOBAL_LOCK("global-lock", false, EnumSet.noneOf(KnownBug.class), GlobalLockEngine::new),
     /** drivers/base/dd.c as it is, B2 included. */
-    KERNEL("kernel", false, EnumSet.of(KnownBug.B2_LATE_RESOURCE), KernelEngine::new);
+    KERNEL("kernel", false, EnumSet.of(KnownBug.B2_LATE_RESOURCE), KernelEngine::new),
+    /** No global lock on any path: per-device locks, a lock-free deferred queue, an atomic coalescing trigger. */
+    LOCK_FREE("lock-free", false, EnumSet.noneOf(KnownBug.class), LockFreeEngine::new),
+    /** Lock-free, and a publication re-probes only the devices parked on that resource. */
+    INDEXED("indexed", false, EnumSet.noneOf(KnownBug.class), IndexedEngine::new);
 
     private final String engineName;
     private final boolean broken;

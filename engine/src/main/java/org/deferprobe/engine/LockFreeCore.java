@@ -1,0 +1,185 @@
+package org.deferprobe.engine;
+
+import java.util.ArrayDeque;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/**
+ * The synchronization the lock-free and indexed engines share: no global lock on any path. A device's own
+ * lock is the only lock a probe holds; the deferred lists are lock-free {@link DeferredQueue}s; a trigger is
+ * one atomic increment and one {@link CoalescingWork#schedule()}.
+ *
+ * <p>Progress: registrations, unregistrations and triggers block only on the locks of the devices they
+ * touch (a device matching the driver being registered, the device being removed), never on an unrelated
+ * device's probe and never on a list lock. Deadlock freedom: a thread holds at most one device lock at a
+ * time, because the bus walk of a driver registered from a probe (M11) is postponed until the probing thread
+ * has released its device's lock.
+ *
+ * Implementation notes.
+ * Invariants:
+ *  - (one lock) a thread holds at most one device lock; {@link Held#depth} counts the holds (reentrant
+ *    acquisitions included) and is 0 whenever the thread walks a bus on behalf of a probe.
+ *  - (M13) a postponed walk is outstanding work from the moment it is postponed (inside the probe, which is
+ *    outstanding itself) until it has run, so the work count cannot reach zero in between.
+ *  - (M5) a deferred device is on at most one {@link DeferredQueue}, flagged by {@link Device#queuedNode}.
+ * Linearization points: a trigger, the increment of {@link #triggerCount}; a deferral, the offer into the
+ * deferred queue; a pass's view of the pending devices, its marker ({@link DeferredQueue#mark}).
+ * M8 without the kernel's mutex: the probe reads {@link #triggerCount} before calling the driver; after a
+ * deferral the device is offered to the queue and the count is read again. Offer and reads are sequentially
+ * consistent, so for every trigger T either the re-read sees T's increment (and the deferring thread
+ * triggers again) or T's increment, and so T's pass marker, comes after the offer (and that pass retries
+ * the device).
+ * M7: one pass at a time (the coalescing work item); it drains each of {@link #passQueues()} up to a marker
+ * it appends at its start, so a device that defers again during the pass waits for the next trigger, as on
+ * the kernel's pending list.
+ * M9: removal marks the device dead under its lock; an async attach or a pass's retry takes the same lock
+ * and rechecks (shared model). Removal also takes the device off its queue; a pass that already took it
+ * finds it dead.
+ */
+abstract class LockFreeCore extends AbstractEngine {
+    /**
+     * Devices retried by every pass: for the lock-free engine every deferred device, for the indexed engine
+     * those that deferred without naming a resource.
+     */
+    final DeferredQueue generic = new DeferredQueue("generic", null);
+    /** deferred_probe_work. */
+    final CoalescingWork deferredWork;
+    /** Deliberate flaws for jcstress's broken variants; empty for every engine {@link EngineType} makes. */
+    final Set<TestFlaw> flaws;
+    /** Only with {@link TestFlaw#TRIGGER_SKIPS_RUNNING_PASS}: true while a pass runs. */
+    private volatile boolean passRunning;
+    /** Per thread: the device locks it holds and the bus walks postponed until it holds none (M11). */
+    private final ThreadLocal<Held> held = ThreadLocal.withInitial(Held::new);
+
+    /** One thread's device-lock depth and postponed walks; touched only by that thread. */
+    private static final class Held {
+        int depth;
+        boolean walking;
+        final ArrayDeque<Driver> postponed = new ArrayDeque<>();
+    }
+
+    LockFreeCore(String name, EngineConfig config, ThreadPoolExecutor executor, Set<TestFlaw> flaws) {
+        super(name, config, executor);
+        this.flaws = flaws.isEmpty() ? Set.of() : EnumSet.copyOf(flaws);
+        this.deferredWork = new CoalescingWork(this::deferredPass, executor, work,
+                t -> violation("engine-error", "deferred pass threw " + t));
+    }
+
+    LockFreeCore(String name, EngineConfig config) {
+        super(name, config);
+        this.flaws = Set.of();
+        this.deferredWork = new CoalescingWork(this::deferredPass, executor, work,
+                t -> violation("engine-error", "deferred pass threw " + t));
+    }
+
+    /** The queues a pass drains, in order. */
+    abstract DeferredQueue[] passQueues();
+
+    // ---------------------------------------------------------------- device locks and M11
+
+    @Override
+    final void lockDevice(Device d) {
+        d.lock.lock();
+        held.get().depth++;
+    }
+
+    @Override
+    final void unlockDevice(Device d) {
+        Held h = held.get();
+        h.depth--;
+        d.lock.unlock();
+        if (h.depth == 0 && !h.walking && !h.postponed.isEmpty()) {
+            runPostponed(h);
+        }
+    }
+
+    /** M11: a driver registered while this thread holds a device lock (from a probe) walks the bus later. */
+    @Override
+    final void attachRegisteredDriver(Driver drv) {
+        Held h = held.get();
+        if (h.depth == 0) {
+            driverAttach(drv);
+            return;
+        }
+        work.begin(); // M13: outstanding until walked; begun inside the probe, which is outstanding itself
+        h.postponed.addLast(drv);
+    }
+
+    /** Walks the bus for every postponed driver, holding no device lock; walks postponed meanwhile too. */
+    private void runPostponed(Held h) {
+        h.walking = true;
+        try {
+            for (Driver drv; (drv = h.postponed.pollFirst()) != null; ) {
+                try {
+                    driverAttach(drv); // takes one device lock at a time; a probe in it may postpone more
+                } catch (Throwable t) {
+                    violation("engine-error", "walk for driver " + drv.name + " threw " + t);
+                } finally {
+                    work.end();
+                }
+            }
+        } finally {
+            h.walking = false;
+        }
+    }
+
+    @Override
+    final void markDead(Device d) {
+        if (!flaws.contains(TestFlaw.NO_REMOVAL_FENCE)) {
+            super.markDead(d);
+        }
+    }
+
+    // ---------------------------------------------------------------- deferral and trigger
+
+    @Override
+    final void deferredDel(Device d) {
+        DeferredQueue.remove(d);
+    }
+
+    /** Counts a trigger (M6); the increment is the trigger's linearization point for M8. */
+    final long countTrigger() {
+        counters.triggers.increment();
+        return triggerCount.incrementAndGet(); // linearization point: probes that read the count before re-check
+    }
+
+    /** driver_deferred_probe_trigger without the mutex: count, then queue the coalescing pass. */
+    @Override
+    final void triggerInternal() {
+        countTrigger();
+        schedulePass();
+    }
+
+    /** Queues a pass, or makes the running one run again (M7); never lost. */
+    final void schedulePass() {
+        if (flaws.contains(TestFlaw.TRIGGER_SKIPS_RUNNING_PASS) && passRunning) {
+            return; // the flaw: "the running pass will see it", which a pass past its last device will not
+        }
+        deferredWork.schedule(); // release: what this thread did before happens-before the pass
+    }
+
+    /** M8 recheck; the flawed variant skips it. */
+    @Override
+    void afterDefer(Device d, long triggersBefore) {
+        if (!flaws.contains(TestFlaw.NO_RECHECK_AFTER_DEFER)) {
+            super.afterDefer(d, triggersBefore); // the re-read after the offer, both sequentially consistent
+        }
+    }
+
+    /** deferred_probe_work_func: each pass queue drained up to the marker appended now. */
+    private void deferredPass() {
+        counters.passes.increment();
+        passRunning = true;
+        try {
+            for (DeferredQueue q : passQueues()) {
+                DeferredQueue.Node marker = q.mark(); // linearization point: this pass's view of q
+                for (Device d; (d = q.pollUntil(marker)) != null; ) {
+                    deviceAttach(d); // rechecks dead and bound under the device's lock (M9)
+                }
+            }
+        } finally {
+            passRunning = false;
+        }
+    }
+}
