@@ -36,7 +36,8 @@ if [[ $status -ne 0 ]]; then
   exit 2
 fi
 
-# Per test: its worst status line, and the samples of Forbidden and Interesting outcomes in its tables.
+# Per test: its worst status line, and the samples of Forbidden and Interesting outcomes in its
+# "Results across all configurations" table.
 summary="$(awk '
   match($0, /^\.+ \[[A-Z_ ]+\] [A-Za-z0-9_.$]+/) {
     line = substr($0, RSTART, RLENGTH)
@@ -44,9 +45,11 @@ summary="$(awk '
     test = line; sub(/^[^]]*\] /, "", test)
     seen[test] = 1
     if (status != "OK") bad[test] = status
+    agg = 0
     next
   }
-  test != "" {
+  /Results across all configurations/ { agg = 1; next }
+  agg && test != "" {
     for (i = 3; i <= NF; i++) {
       if ($i ~ /^(Acceptable|Forbidden|Interesting)$/ && $(i-1) ~ /%$/) {
         n = $(i-2); gsub(",", "", n)
