@@ -36,7 +36,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (try 'stress run --help')");
+        throw new ParameterException(spec.commandLine(), "missing command (known: run, help)");
     }
 
     public static void main(String[] args) {
@@ -52,7 +52,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
             String who = ex.getCommandLine() == null ? "stress" : ex.getCommandLine().getCommandSpec().qualifiedName();
-            return badInput(err, who + ": " + ex.getMessage() + " (see '" + who + " --help')");
+            return badInput(err, who + ": " + firstProblem(ex) + " (see '" + who + " --help')");
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof ScenarioException || ex instanceof BadInputException) {
@@ -69,6 +69,16 @@ public final class Main implements Runnable {
             out.flush();
             err.flush();
         }
+    }
+
+    /** Picocli checks required options before it reports unknown ones; an unknown option is the better hint. */
+    private static String firstProblem(ParameterException ex) {
+        CommandLine cl = ex.getCommandLine();
+        if (ex instanceof CommandLine.MissingParameterException && cl != null && cl.getParseResult() != null
+                && !cl.getParseResult().unmatched().isEmpty()) {
+            return "Unknown option or argument: '" + cl.getParseResult().unmatched().get(0) + "'";
+        }
+        return ex.getMessage();
     }
 
     private static int badInput(PrintWriter err, String message) {
