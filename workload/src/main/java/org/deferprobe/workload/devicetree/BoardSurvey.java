@@ -26,9 +26,12 @@ import org.deferprobe.workload.ScenarioRunner;
  * <pre>
  * java -cp workload/target/classes:engine/target/classes \
  *     org.deferprobe.workload.devicetree.BoardSurvey DIR [--engines global-lock,kernel] [--probe-micros N]
- *     [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack]
+ *     [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack] [--warmup N]
  * </pre>
  *
+ * {@code --warmup N} runs each board N times per engine, unreported, before the run it reports (JIT warm-up).
+ *
+ * {@code --only} picks the boards surveyed one by one; {@code --rack} always boots every board found.
  * Exit status: 0 when every board loaded and every device bound on every engine (and the rack, if asked);
  * 1 otherwise; 2 for bad usage.
  */
@@ -53,6 +56,7 @@ public final class BoardSurvey {
         Set<String> only;
         boolean markdown;
         boolean rack;
+        int warmup;
 
         Options(String[] args) {
             for (int i = 0; i < args.length; i++) {
@@ -65,6 +69,7 @@ public final class BoardSurvey {
                     case "--only" -> only = Set.of(value(args, ++i, a).split(","));
                     case "--markdown" -> markdown = true;
                     case "--rack" -> rack = true;
+                    case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
                     default -> {
                         if (a.startsWith("--") || dir != null) {
                             throw new IllegalArgumentException("unexpected argument " + a);
@@ -75,7 +80,7 @@ public final class BoardSurvey {
             }
             if (dir == null) {
                 throw new IllegalArgumentException("usage: BoardSurvey DIR [--engines a,b] [--probe-micros N]"
-                        + " [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack]");
+                        + " [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack] [--warmup N]");
             }
         }
 
@@ -87,8 +92,8 @@ public final class BoardSurvey {
         }
 
         int run(PrintStream out) {
-            List<Path> files = dtbsUnder(dir).stream()
-                    .filter(p -> only == null || only.contains(Fdt.fileName(p))).toList();
+            List<Path> found = dtbsUnder(dir);
+            List<Path> files = found.stream().filter(p -> only == null || only.contains(Fdt.fileName(p))).toList();
             int loaded = 0;
             List<String> loadErrors = new ArrayList<>();
             Map<EngineType, Integer> allBound = new LinkedHashMap<>();
@@ -121,6 +126,9 @@ public final class BoardSurvey {
                             stats.relaxedEdges(), stats.depth()));
                 }
                 for (EngineType engine : engines) {
+                    for (int w = 0; w < warmup; w++) {
+                        new ScenarioRunner(scenario).run(engine, timeout);
+                    }
                     RunResult r = new ScenarioRunner(scenario).run(engine, timeout);
                     boolean all = r.passed() && r.bound().size() == scenario.devices().size();
                     if (all) {
@@ -143,7 +151,7 @@ public final class BoardSurvey {
                 ok &= allBound.get(engine) == loaded;
             }
             if (rack) {
-                ok &= rack(files, out);
+                ok &= rack(found, out);
             }
             return ok ? 0 : 1;
         }
