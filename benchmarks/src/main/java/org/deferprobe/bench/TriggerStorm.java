@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /*
- * How to run (the thread count is JMH's own -t, as in the JMH samples; the quick profile runs -t 1 and -t 256):
+ * How to run (the thread count is JMH's own -t, as in the JMH samples; the quick profile runs -t 1 and -t 4; full runs pick their own -t):
  *   java -jar benchmarks/target/benchmarks.jar TriggerStorm -t 16 -p engine=floor,global-lock,kernel -prof gc
  *
  * The quantity: `threads` threads call trigger() in a loop while `deferred` devices wait on resources that
