@@ -73,6 +73,7 @@ public class Boot {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Engines.requireKnown(engine);
         if (!"random".equals(source)) {
             throw new IllegalStateException("source=" + source + ": only 'random' is supported in this build; .dtb files "
                     + "and directories need the device-tree loader, which has not landed yet");

@@ -36,6 +36,16 @@ public final class Engines {
     }
 
     /**
+     * Fails the trial at once, in its first setup, for a name that is neither "floor" nor a real engine of
+     * this build (benchmarks that make their engine per iteration call this from their trial setup).
+     */
+    public static void requireKnown(String name) {
+        if (!isFloor(name)) {
+            create(name, EngineConfig.defaults().withExecutorThreads(1)).close();
+        }
+    }
+
+    /**
      * Makes the named real engine.
      *
      * @throws IllegalStateException for "floor" (callers branch on {@link #isFloor} first), for a deliberately

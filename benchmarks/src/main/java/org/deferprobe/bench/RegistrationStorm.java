@@ -75,6 +75,7 @@ public class RegistrationStorm {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Engines.requireKnown(engine);
         Scenario s = RandomScenarios.generate(2026, devices, 3, 0.0, 0);
         List<Object> all = new ArrayList<>(s.devices());
         all.addAll(s.drivers());

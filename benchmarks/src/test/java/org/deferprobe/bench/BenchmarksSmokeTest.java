@@ -144,6 +144,22 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void benchmarksThatMakeAnEnginePerIterationRejectAnUnknownOneInTheirTrialSetup() {
+        Boot b = new Boot();
+        b.engine = "no-such-engine";
+        b.source = "random";
+        b.devices = 10;
+        b.probeMicros = 1;
+        b.async = 1.0;
+        assertThrows(IllegalStateException.class, b::setUp);
+        RegistrationStorm s = new RegistrationStorm();
+        s.engine = "no-such-engine";
+        s.registrants = 1;
+        s.devices = 10;
+        assertThrows(IllegalStateException.class, s::setUp);
+    }
+
+    @Test
     void bootRefusesASourceItCannotLoadYet() {
         Boot b = new Boot();
         b.engine = "floor";
