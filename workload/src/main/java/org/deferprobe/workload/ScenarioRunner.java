@@ -110,7 +110,7 @@ public final class ScenarioRunner {
         final Duration timeout;
         final Set<String> devicesRegistered = ConcurrentHashMap.newKeySet();
         final Set<String> driversRegistered = ConcurrentHashMap.newKeySet();
-        final List<String> violations = new ArrayList<>();
+        final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
         final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Execution(Engine engine, Duration timeout) {

@@ -1,0 +1,5 @@
+package org.deferprobe.engine;
+
+class KernelEngineTest extends EngineContractTest {
+    KernelEngineTest() { super(EngineType.KERNEL); }
+}

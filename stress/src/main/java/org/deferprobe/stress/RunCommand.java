@@ -1,0 +1,164 @@
+package org.deferprobe.stress;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.deferprobe.engine.DriverSpec;
+import org.deferprobe.engine.EngineType;
+import org.deferprobe.workload.RunResult;
+import org.deferprobe.workload.Scenario;
+import org.deferprobe.workload.ScenarioLoader;
+import org.deferprobe.workload.ScenarioRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code run}: one scenario on one engine or on every real engine, each on a fresh engine, one after another.
+ * Prints a summary per engine, or with {@code --json} one JSON object per engine per line (the fields and
+ * their order are the contract of docs/scenario-format.md; {@code errors} and {@code mismatches} follow).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a scenario on an engine (or on every real engine) and checks its expectations.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:all ran with no violation and every expectation met",
+                "1:a violation or an unmet expectation on some engine",
+                "2:bad input or usage (one line on stderr)",
+                "3:internal error in the harness"})
+final class RunCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scenario", required = true, paramLabel = "FILE",
+            description = "A scenario: .json (format 1) or .dtb (a flattened device tree).")
+    Path scenarioFile;
+
+    @Option(names = "--engine", required = true, paramLabel = "NAME", converter = Engines.class,
+            completionCandidates = Engines.Names.class,
+            description = "An engine (${COMPLETION-CANDIDATES}); 'all' runs every real engine in turn.")
+    Engines.Choice engine;
+
+    @Option(names = "--json", description = "Print one JSON object per engine, one per line.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
+            description = "How long to wait for quiescence before reporting a violation (default: ${DEFAULT-VALUE}); "
+                    + "e.g. 500ms, 60s, 2m.")
+    Duration timeout;
+
+    @Option(names = "--probe-micros", paramLabel = "N",
+            description = "Device trees only: sets probeMicros of every driver.")
+    Long probeMicros;
+
+    @Override
+    public Integer call() {
+        if (probeMicros != null && probeMicros < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--probe-micros: must be a non-negative integer, got " + probeMicros);
+        }
+        Scenario scenario = ScenarioLoader.load(scenarioFile);
+        if (probeMicros != null) {
+            if (!ScenarioLoader.isDeviceTree(scenarioFile)) {
+                throw new Main.BadInputException(scenarioFile + ": --probe-micros applies to device-tree (.dtb) "
+                        + "scenarios only, and this is a JSON scenario (set probeMicros per driver instead)");
+            }
+            scenario = withProbeMicros(scenario, probeMicros);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (!json) {
+            out.println("scenario: " + scenario.name() + " (" + scenarioFile + ")");
+        }
+        ScenarioRunner runner = new ScenarioRunner(scenario);
+        boolean passed = true;
+        for (EngineType type : engine.types()) {
+            RunResult r = runner.run(type, timeout);
+            out.println(json ? jsonLine(r) : summary(r));
+            out.flush();
+            passed &= r.passed();
+        }
+        return passed ? Main.OK : Main.FAILED;
+    }
+
+    /** Every driver with {@code probeMicros} set, those its probe registers included. */
+    static Scenario withProbeMicros(Scenario s, long micros) {
+        return new Scenario(s.name(), s.drivers().stream().map(d -> withProbeMicros(d, micros)).toList(),
+                s.devices(), s.steps(), s.expect());
+    }
+
+    private static DriverSpec withProbeMicros(DriverSpec d, long micros) {
+        return new DriverSpec(d.name(), d.bus(), d.matches(), d.probe(), micros, d.spinMicros(),
+                d.publishDelayMicros(), d.registersDrivers().stream().map(c -> withProbeMicros(c, micros)).toList(),
+                d.fails());
+    }
+
+    /** The contract's JSON line: fields in the documented order, then errors and mismatches. */
+    static String jsonLine(RunResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("scenario", r.scenario());
+        o.put("engine", r.engine());
+        o.put("devices", r.devices());
+        o.set("bound", array(r.bound()));
+        ObjectNode deferred = o.putObject("deferred");
+        new TreeMap<>(r.deferred()).forEach(deferred::put);
+        o.set("failed", array(r.failed()));
+        o.set("unbound", array(r.unbound()));
+        ObjectNode stats = o.putObject("stats");
+        stats.put("probeCalls", r.stats().probeCalls());
+        stats.put("binds", r.stats().binds());
+        stats.put("deferrals", r.stats().deferrals());
+        stats.put("triggers", r.stats().triggers());
+        stats.put("passes", r.stats().passes());
+        stats.put("makespanMicros", r.makespanMicros());
+        o.set("violations", array(r.violations()));
+        if (r.expectationsMet() == null) {
+            o.putNull("expectationsMet");
+        } else {
+            o.put("expectationsMet", r.expectationsMet());
+        }
+        o.set("errors", array(r.errors()));
+        o.set("mismatches", array(r.mismatches()));
+        try {
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ArrayNode array(Collection<String> values) {
+        ArrayNode a = MAPPER.createArrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    /** A few readable lines: verdict and counts first, then why it failed. */
+    static String summary(RunResult r) {
+        String verdict = r.passed() ? (r.expectationsMet() == null ? "PASS (no expect)" : "PASS") : "FAIL";
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%-12s %s  %d devices: %d bound, %d deferred, %d failed, %d unbound; makespan %.3f ms",
+                r.engine(), verdict, r.devices(), r.bound().size(), r.deferred().size(), r.failed().size(),
+                r.unbound().size(), r.makespanMicros() / 1000.0));
+        b.append(String.format("%n  stats: %d probe calls, %d binds, %d deferrals, %d triggers, %d passes",
+                r.stats().probeCalls(), r.stats().binds(), r.stats().deferrals(), r.stats().triggers(),
+                r.stats().passes()));
+        for (Map.Entry<String, String> e : new TreeMap<>(r.deferred()).entrySet()) {
+            b.append("%n  deferred: ".formatted()).append(e.getKey()).append(" (").append(e.getValue()).append(')');
+        }
+        r.mismatches().forEach(m -> b.append("%n  mismatch: ".formatted()).append(m));
+        r.violations().forEach(v -> b.append("%n  violation: ".formatted()).append(v));
+        r.errors().forEach(e -> b.append("%n  error: ".formatted()).append(e));
+        return b.toString();
+    }
+}

@@ -1,0 +1,207 @@
+package org.deferprobe.stress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.deferprobe.engine.EngineType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.TypeConversionException;
+
+/** The CLI contract of docs/scenario-format.md, through {@link Main#execute}. */
+class MainTest {
+    /** Maven runs tests in the module directory. */
+    static final Path SCENARIOS = Path.of("..", "scenarios");
+    static final Path SEED_000 = SCENARIOS.resolve("seed-000-kirkwood-sequential.json");
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** Exit 2, exactly one line on stderr containing each fragment, no stack trace. */
+    static void assertBadInput(Result r, String... fragments) {
+        assertEquals(2, r.status(), r::toString);
+        String err = r.err();
+        assertTrue(err.endsWith("\n"), r::toString);
+        assertEquals(1, err.lines().count(), () -> "not one line: " + err);
+        assertFalse(err.contains("Exception") || err.contains("at org.") || err.contains("at java."), err);
+        for (String f : fragments) {
+            assertTrue(err.contains(f), () -> "'" + f + "' not in: " + err);
+        }
+    }
+
+    @Test
+    void jsonOnSeed000WithAllEngines() throws IOException {
+        Result r = run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--json", "--timeout", "20s");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("", r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(EngineType.real().size(), lines.size(), r.out());
+        List<String> engines = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode o = MAPPER.readTree(line);
+            List<String> fields = new ArrayList<>();
+            o.fieldNames().forEachRemaining(fields::add);
+            assertEquals(List.of("scenario", "engine", "devices", "bound", "deferred", "failed", "unbound", "stats",
+                    "violations", "expectationsMet", "errors", "mismatches"), fields);
+            List<String> stats = new ArrayList<>();
+            o.get("stats").fieldNames().forEachRemaining(stats::add);
+            assertEquals(List.of("probeCalls", "binds", "deferrals", "triggers", "passes", "makespanMicros"), stats);
+            assertTrue(o.get("expectationsMet").booleanValue(), line);
+            assertEquals(5, o.get("devices").intValue(), line);
+            assertEquals(5, o.get("bound").size(), line);
+            assertTrue(o.get("deferred").isObject(), line);
+            engines.add(o.get("engine").textValue());
+        }
+        assertEquals(EngineType.real().stream().map(EngineType::engineName).toList(), engines);
+    }
+
+    @Test
+    void readableSummary() {
+        Result r = run("run", "--scenario", SEED_000.toString(), "--engine", "global-lock");
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().contains("global-lock") && r.out().contains("PASS") && r.out().contains("5 bound"), r.out());
+    }
+
+    @Test
+    void unmetExpectationExits1() throws IOException {
+        Path file = dir.resolve("unmet.json");
+        Files.writeString(file, """
+                {"format": 1, "drivers": [{"name": "consumer"}],
+                 "devices": [{"name": "consumer", "requires": ["never-published"]}],
+                 "expect": {"bound": ["consumer"]}}
+                """);
+        Result r = run("run", "--scenario", file.toString(), "--engine", "all", "--json");
+        assertEquals(1, r.status(), r::toString);
+        for (String line : r.out().lines().toList()) {
+            JsonNode o = MAPPER.readTree(line);
+            assertFalse(o.get("expectationsMet").booleanValue(), line);
+            assertEquals("waiting for never-published", o.get("deferred").get("consumer").textValue(), line);
+            assertEquals(1, o.get("mismatches").size(), line);
+        }
+        Result text = run("run", "--scenario", file.toString(), "--engine", "kernel");
+        assertEquals(1, text.status());
+        assertTrue(text.out().contains("FAIL") && text.out().contains("mismatch: bound"), text.out());
+    }
+
+    @Test
+    void noExpectIsNullAndExits0() throws IOException {
+        Path file = dir.resolve("noexpect.json");
+        Files.writeString(file, "{\"drivers\":[{\"name\":\"a\"}],\"devices\":[{\"name\":\"a\"}]}");
+        Result r = run("run", "--scenario", file.toString(), "--engine", "kernel", "--json");
+        assertEquals(0, r.status(), r::toString);
+        JsonNode o = MAPPER.readTree(r.out());
+        assertTrue(o.get("expectationsMet").isNull(), r.out());
+        assertEquals("noexpect.json", o.get("scenario").textValue());
+    }
+
+    @Test
+    void missingFile() {
+        Path file = dir.resolve("nope.json");
+        assertBadInput(run("run", "--scenario", file.toString(), "--engine", "all"), file.toString(), "no such file");
+    }
+
+    @Test
+    void malformedJson() throws IOException {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"format\": 1,\n  \"drivers\": [\n");
+        assertBadInput(run("run", "--scenario", file.toString(), "--engine", "all"), file.toString(), "line ", "column ",
+                "malformed JSON");
+    }
+
+    @Test
+    void unknownField() throws IOException {
+        Path file = dir.resolve("typo.json");
+        Files.writeString(file, "{\"drivers\": [{\"name\": \"a\", \"probeMicro\": 5}]}");
+        assertBadInput(run("run", "--scenario", file.toString(), "--engine", "kernel"), file.toString(),
+                "drivers[0].probeMicro", "unknown field");
+    }
+
+    @Test
+    void unknownEngine() {
+        assertBadInput(run("run", "--scenario", SEED_000.toString(), "--engine", "fastest"), "--engine", "fastest",
+                "global-lock");
+    }
+
+    @Test
+    void badTimeout() {
+        assertBadInput(run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--timeout", "soon"),
+                "--timeout", "soon");
+        assertBadInput(run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--timeout", "0s"),
+                "--timeout", "0s");
+    }
+
+    @Test
+    void probeMicrosWithJson() {
+        assertBadInput(run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--probe-micros", "100"),
+                SEED_000.toString(), "--probe-micros");
+        assertBadInput(run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--probe-micros", "-1"),
+                "--probe-micros");
+    }
+
+    @Test
+    void deviceTreeIsNotSupportedYet() throws IOException {
+        Path file = dir.resolve("board.dtb");
+        Files.write(file, new byte[] {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0, 0, 0x38});
+        assertBadInput(run("run", "--scenario", file.toString(), "--engine", "all"), file.toString(),
+                "device-tree", "not supported yet");
+    }
+
+    @Test
+    void usageErrors() {
+        assertBadInput(run("run", "--engine", "all"), "--scenario");
+        assertBadInput(run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--bogus"), "--bogus");
+        assertBadInput(run("frobnicate"), "frobnicate");
+        assertBadInput(run(), "missing command");
+    }
+
+    @Test
+    void help() {
+        Result top = run("--help");
+        assertEquals(0, top.status(), top::toString);
+        assertTrue(top.out().contains("run") && top.out().contains("Exit status"), top.out());
+        Result sub = run("run", "--help");
+        assertEquals(0, sub.status(), sub::toString);
+        for (String flag : List.of("--scenario", "--engine", "--json", "--timeout", "--probe-micros")) {
+            assertTrue(sub.out().contains(flag), () -> flag + " not in: " + sub.out());
+        }
+        assertEquals(0, run("help", "run").status());
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofSeconds(60), Durations.parse("60s"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+        assertEquals(Duration.ofHours(1), Durations.parse("1h"));
+        for (String bad : List.of("60", "-1s", "1.5s", "s", "0ms", "PT60S", "")) {
+            try {
+                Durations.parse(bad);
+                throw new AssertionError(bad + " parsed");
+            } catch (TypeConversionException expected) {
+                // fine
+            }
+        }
+    }
+}
