@@ -83,6 +83,14 @@ class LockFreeEnginesTest {
         }
     }
 
+    /** Waits (no sleep, no timeout of its own: the class timeout bounds it) until the queued pass has run. */
+    private static void awaitPassDone(AbstractEngine e) {
+        CoalescingWork w = ((LockFreeCore) e).deferredWork;
+        while (w.state() != CoalescingWork.IDLE) {
+            Thread.onSpinWait();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"LOCK_FREE", "INDEXED"})
     void aConsumerBindsOnceItsProviderDoes(EngineType type) throws Exception {
@@ -115,6 +123,7 @@ class LockFreeEnginesTest {
         Future<?> reg = callers.submit(() -> e.registerDevice(DeviceSpec.of("c", "r")));
         await(inProbe); // c checked its requirements and found r missing
         e.trigger();
+        awaitPassDone(e); // the trigger's pass ran before c deferred: only the recheck can retry c
         release.countDown();
         reg.get(10, TimeUnit.SECONDS);
         quiesce(e);
@@ -144,6 +153,7 @@ class LockFreeEnginesTest {
         Future<?> reg = callers.submit(() -> e.registerDevice(DeviceSpec.of("c", "r")));
         await(inProbe);
         e.trigger();
+        awaitPassDone(e);
         release.countDown();
         reg.get(10, TimeUnit.SECONDS);
         quiesce(e);
