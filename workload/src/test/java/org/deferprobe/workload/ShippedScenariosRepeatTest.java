@@ -1,0 +1,44 @@
+package org.deferprobe.workload;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.deferprobe.engine.EngineType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 3's "done when": every shipped scenario passes N repetitions in a row on the lock-free engines.
+ * Off by default (it takes minutes); run with
+ * {@code mvn -B -o -pl workload -am test -Dtest=ShippedScenariosRepeatTest -Dsurefire.failIfNoSpecifiedTests=false -Dscenarios.repeat=200}.
+ */
+class ShippedScenariosRepeatTest {
+    static final String REPEAT = "scenarios.repeat";
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.deferprobe.workload.ShippedScenariosTest#shipped")
+    void passesRepeatedlyOnTheLockFreeEngines(Path file) {
+        int repeat = Integer.getInteger(REPEAT, 0);
+        assumeTrue(repeat > 0, "set -D" + REPEAT + "=N to run");
+        Scenario s = ScenarioLoader.load(file);
+        List<String> failures = new ArrayList<>();
+        for (EngineType type : List.of(EngineType.LOCK_FREE, EngineType.INDEXED)) {
+            int passed = 0;
+            for (int i = 0; i < repeat && failures.isEmpty(); i++) {
+                RunResult r = new ScenarioRunner(s).run(type, Duration.ofSeconds(20));
+                if (r.passed()) {
+                    passed++;
+                } else {
+                    failures.add(type.engineName() + " run " + (i + 1) + ": " + r);
+                }
+            }
+            System.out.println("repeat " + file.getFileName() + " on " + type.engineName() + ": " + passed + "/" + repeat
+                    + " passed in a row");
+        }
+        assertTrue(failures.isEmpty(), failures::toString);
+    }
+}
