@@ -6,6 +6,7 @@
 #    "Interesting" there): otherwise the test is not known to bite.
 # Usage: bash jcstress/ci-check.sh            (from anywhere; builds the jar if it is missing)
 # Env:   JCSTRESS_TIME=<ms per iteration, default 400>  JCSTRESS_OUT=<dir for log and report>
+#        JCSTRESS_LOG=<an existing jcstress -v log>: check that log instead of running jcstress
 # Exit:  0 all good; 1 a check failed; 2 the harness could not run.
 set -euo pipefail
 
@@ -15,25 +16,29 @@ jar="$here/target/jcstress.jar"
 out="${JCSTRESS_OUT:-$here/target/jcstress-ci}"
 time_ms="${JCSTRESS_TIME:-400}"
 
-if [[ ! -f "$jar" ]]; then
-  echo "jcstress: $jar missing, building it"
-  (cd "$root" && { mvn -q -B -o -pl jcstress -am package -DskipTests || mvn -q -B -pl jcstress -am package -DskipTests; }) \
-    || { echo "jcstress: build failed" >&2; exit 2; }
-fi
-
-rm -rf "$out" && mkdir -p "$out"
-log="$out/jcstress.log"
-echo "jcstress: running the lock-free races (quick mode, ${time_ms} ms per iteration); log in $log"
-# One JVM configuration, no split compilation, one fork: the whole run takes about two minutes on 2 cores.
-set +e
-(cd "$out" && timeout 900 java -jar "$jar" -m quick -c 2 -f 1 -iters 1 -time "$time_ms" -sc false \
-    -jvmArgs "-XX:+UseSerialGC -Xmx256m" -t 'org\.deferprobe\.' -v -r "$out/report") >"$log" 2>&1
-status=$?
-set -e
-if [[ $status -ne 0 ]]; then
-  tail -40 "$log" >&2
-  echo "jcstress: the harness exited with status $status" >&2
-  exit 2
+if [[ -n "${JCSTRESS_LOG:-}" ]]; then
+  log="$JCSTRESS_LOG"
+  echo "jcstress: checking $log (not running jcstress)"
+else
+  if [[ ! -f "$jar" ]]; then
+    echo "jcstress: $jar missing, building it"
+    (cd "$root" && { mvn -q -B -o -pl jcstress -am package -DskipTests || mvn -q -B -pl jcstress -am package -DskipTests; }) \
+      || { echo "jcstress: build failed" >&2; exit 2; }
+  fi
+  rm -rf "$out" && mkdir -p "$out"
+  log="$out/jcstress.log"
+  echo "jcstress: running the lock-free races (quick mode, ${time_ms} ms per iteration); log in $log"
+  # One JVM configuration, no split compilation, one fork: the whole run takes about two minutes on 2 cores.
+  set +e
+  (cd "$out" && timeout 900 java -jar "$jar" -m quick -c 2 -f 1 -iters 1 -time "$time_ms" -sc false \
+      -jvmArgs "-XX:+UseSerialGC -Xmx256m" -t 'org\.deferprobe\.' -v -r "$out/report") >"$log" 2>&1
+  status=$?
+  set -e
+  if [[ $status -ne 0 ]]; then
+    tail -40 "$log" >&2
+    echo "jcstress: the harness exited with status $status" >&2
+    exit 2
+  fi
 fi
 
 # Per test: its worst status line, and the samples of Forbidden and Interesting outcomes in its
