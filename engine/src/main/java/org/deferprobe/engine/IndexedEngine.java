@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link DeferredQueue#takeBack}), or the publisher's drain finds it. A consumer's failed check precedes its
  * offer, and a publisher's increment follows its publication, so a publication the check missed is always
  * one of the two cases. The same handshake with {@link #lastWakeAll} covers an explicit trigger that
- * happened while the probe ran.
+ * happened while the probe ran; the wake-up of every parked device that an explicit trigger asks for is done
+ * by the pass it queues ({@link #beforePass}), so a storm of explicit triggers costs one sweep per pass.
  * A woken device moves to the ready queue, drained by the next pass; the publisher's caller triggers (bind,
  * or a delayed publication), which queues that pass. Between leaving a parking queue and joining the ready
  * queue a device is on no queue (not flagged); a removal then finds nothing to dequeue and the pass finds the
@@ -54,12 +55,14 @@ final class IndexedEngine extends LockFreeCore {
     }
 
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
-    /** Treiber stack of every slot ever made (never popped): what an explicit trigger wakes. */
+    /** Treiber stack of every slot ever made (never popped): what the sweep after an explicit trigger wakes. */
     private final AtomicReference<Slot> allSlots = new AtomicReference<>();
     /** Woken devices, retried by the next pass before the generic queue. */
     private final DeferredQueue ready = new DeferredQueue("ready", null);
     /** The trigger count of the latest explicit trigger (they wake every parked device). */
     private final AtomicLong lastWakeAll = new AtomicLong(-1);
+    /** The lastWakeAll the latest sweep served; pass-confined (one pass at a time), volatile for hand-offs. */
+    private volatile long sweptUpTo = -1;
     private final DeferredQueue[] passQueues = {ready, generic};
 
     IndexedEngine(EngineConfig config) {
@@ -148,16 +151,32 @@ final class IndexedEngine extends LockFreeCore {
         }
     }
 
-    /** An explicit trigger (M6): every deferred device is retried, parked ones included. */
+    /**
+     * An explicit trigger (M6): every deferred device is retried, parked ones included. O(1) and allocation
+     * free: the wake-up of every parking queue is left to the pass it queues, and coalesces there.
+     */
     @Override
     public void trigger() {
         ensureOpen();
         long t = countTrigger();
-        lastWakeAll.accumulateAndGet(t, Math::max); // before the walk: a consumer parking after it sees t
-        for (Slot s = allSlots.get(); s != null; s = s.next) {
-            wake(s);
+        lastWakeAll.accumulateAndGet(t, Math::max); // a consumer parking after this sees t (and rescues itself)
+        schedulePass(); // release: the pass reads lastWakeAll after this
+    }
+
+    /**
+     * The pass's share of explicit triggers: if one came since the last sweep, move every parked device to
+     * the ready queue. A device parked before the trigger's write of lastWakeAll is swept here (the pass
+     * starts after the trigger's schedule); one parked after it rescued itself in {@link #afterDefer}.
+     */
+    @Override
+    void beforePass() {
+        long w = lastWakeAll.get();
+        if (w > sweptUpTo) {
+            sweptUpTo = w;
+            for (Slot s = allSlots.get(); s != null; s = s.next) {
+                wake(s);
+            }
         }
-        schedulePass();
     }
 
     /** Parked devices per resource (M14 for this engine); racy, for snapshots. */

@@ -76,6 +76,10 @@ abstract class LockFreeCore extends AbstractEngine {
     /** The queues a pass drains, in order. */
     abstract DeferredQueue[] passQueues();
 
+    /** Called by the pass before it drains its queues; only one pass runs at a time. */
+    void beforePass() {
+    }
+
     // ---------------------------------------------------------------- device locks and M11
 
     @Override
@@ -172,6 +176,7 @@ abstract class LockFreeCore extends AbstractEngine {
         counters.passes.increment();
         passRunning = true;
         try {
+            beforePass();
             for (DeferredQueue q : passQueues()) {
                 DeferredQueue.Node marker = q.mark(); // linearization point: this pass's view of q
                 for (Device d; (d = q.pollUntil(marker)) != null; ) {
