@@ -131,6 +131,40 @@ class LockFreeEnginesTest {
         assertEquals(DeviceState.DEFERRED, e.snapshot().stateOf("c"));
     }
 
+    /**
+     * No global lock: while one device's probe is held inside, unrelated registrations, a trigger, a pass and
+     * a removal all complete on this thread (with a global lock they would wait for the probe: deadlock here).
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"LOCK_FREE", "INDEXED"})
+    void unrelatedWorkNeverWaitsForAProbe(EngineType type) throws Exception {
+        CountDownLatch inProbe = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AbstractEngine e = engine(type, (device, driver, missing) -> {
+            if (device.equals("slow")) {
+                inProbe.countDown();
+                await(release);
+            }
+        });
+        e.registerDriver(DriverSpec.of("slow"));
+        Future<?> reg = callers.submit(() -> e.registerDevice(DeviceSpec.of("slow")));
+        await(inProbe);
+        e.registerDriver(DriverSpec.of("b"));
+        e.registerDevice(DeviceSpec.of("b", "x"));
+        e.registerDriver(DriverSpec.of("x"));
+        e.registerDevice(DeviceSpec.of("x")); // binds x, triggers: the pass retries b, which binds
+        e.trigger();
+        while (e.snapshot().stateOf("b") != DeviceState.BOUND) {
+            Thread.onSpinWait(); // the pass runs on the executor; bounded by the class timeout
+        }
+        assertTrue(e.unregisterDevice("x"));
+        assertEquals(DeviceState.PROBING, e.snapshot().stateOf("slow"), "all of it happened inside slow's probe");
+        release.countDown();
+        reg.get(10, TimeUnit.SECONDS);
+        quiesce(e);
+        assertEquals(DeviceState.BOUND, e.snapshot().stateOf("slow"));
+    }
+
     /** The same interleaving on the flawed variant (no recheck after the deferral) loses the trigger. */
     @ParameterizedTest
     @EnumSource(names = {"LOCK_FREE", "INDEXED"})
