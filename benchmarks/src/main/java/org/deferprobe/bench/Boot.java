@@ -1,14 +1,17 @@
 package org.deferprobe.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.Engine;
 import org.deferprobe.engine.EngineConfig;
 import org.deferprobe.workload.RandomScenarios;
 import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
+import org.deferprobe.workload.ScenarioLoader;
 import org.deferprobe.workload.ScenarioRunner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,8 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ScenarioRunner (register every device, then every driver in a shuffled order, quiesce).
  *   source=random  a RandomScenarios graph of `devices` devices, fan-in up to 3, a fraction `async` of
  *                  the drivers async, every probe sleeping `probeMicros`.
- *   (a .dtb file or a directory of them will be accepted here once the device-tree loader lands; until
- *   then any other source fails the trial with a message saying so)
+ *   source=PATH    a .dtb board or a directory of them (a rack), loaded by the device-tree loader; every
+ *                  driver gets `probeMicros`, and is async when `async` >= 0.5 (a tree's drivers are sync);
+ *                  `devices` is ignored (the tree decides). e.g. -p source=/tmp/dtbs/rockchip
  * The engine's executor is as wide as the scenario (the kernel's async domain is unbounded), so the
  * executor size does not cap parallelism below what the graph allows.
  * Mode SingleShotTime: one boot per iteration on a fresh engine made in the per-iteration setup.
@@ -67,6 +71,8 @@ public class Boot {
     public double async;
 
     private Scenario scenario;
+    /** Devices in the scenario: `devices` for a random graph, what the tree holds otherwise. */
+    private int deviceCount;
     private int chain;
     private long lowerBoundMicros;
     private Engine eng;
@@ -74,11 +80,16 @@ public class Boot {
     @Setup(Level.Trial)
     public void setUp() {
         Engines.requireKnown(engine);
-        if (!"random".equals(source)) {
-            throw new IllegalStateException("source=" + source + ": only 'random' is supported in this build; .dtb files "
-                    + "and directories need the device-tree loader, which has not landed yet");
+        if ("random".equals(source)) {
+            scenario = RandomScenarios.generate(2026, devices, 3, async, probeMicros);
+        } else {
+            boolean allAsync = async >= 0.5;
+            scenario = ScenarioLoader.load(Path.of(source)).mapDrivers(d -> {
+                DriverSpec timed = d.withProbeMicros(probeMicros);
+                return allAsync ? timed.async() : timed;
+            });
         }
-        scenario = RandomScenarios.generate(2026, devices, 3, async, probeMicros);
+        deviceCount = scenario.devices().size();
         chain = RandomScenarios.longestChain(scenario);
         lowerBoundMicros = RandomScenarios.criticalPathMicros(scenario);
         ReportSink.secondary("Boot", params(), "lower_bound_us", lowerBoundMicros);
@@ -88,7 +99,7 @@ public class Boot {
     @Setup(Level.Iteration)
     public void freshEngine() {
         if (!Engines.isFloor(engine)) {
-            eng = Engines.create(engine, EngineConfig.defaults().withExecutorThreads(Math.max(1, devices)));
+            eng = Engines.create(engine, EngineConfig.defaults().withExecutorThreads(Math.max(1, Math.min(deviceCount, 1024))));
         }
     }
 
@@ -98,9 +109,9 @@ public class Boot {
             return chainOfSleeps();
         }
         RunResult r = new ScenarioRunner(scenario).run(eng, Duration.ofSeconds(120));
-        if (!r.passed() || r.bound().size() != devices) {
+        if (!r.passed() || r.bound().size() != deviceCount) {
             throw new IllegalStateException(engine + " boot of " + scenario.name() + " bound " + r.bound().size() + " of "
-                    + devices + "; violations " + r.violations() + "; deferred " + r.deferred().keySet());
+                    + deviceCount + "; violations " + r.violations() + "; deferred " + r.deferred().keySet());
         }
         return r.makespanMicros();
     }

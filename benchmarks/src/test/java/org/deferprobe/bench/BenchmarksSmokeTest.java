@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deferprobe.engine.EngineType;
+import org.deferprobe.workload.ScenarioException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -160,14 +161,25 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void bootRefusesASourceItCannotLoadYet() {
+    void bootLoadsADeviceTreeSourceAndRefusesAMissingOne() {
         Boot b = new Boot();
-        b.engine = "floor";
-        b.source = "board.dtb";
+        b.engine = "kernel";
+        b.source = "../scenarios/devicetree/example-board.dtb";
         b.devices = 10;
         b.probeMicros = 1;
         b.async = 1.0;
-        IllegalStateException e = assertThrows(IllegalStateException.class, b::setUp);
+        b.setUp();
+        b.freshEngine();
+        try {
+            assertTrue(b.boot() > 0);
+        } finally {
+            b.closeEngine();
+        }
+        Boot missing = new Boot();
+        missing.engine = "floor";
+        missing.source = "board.dtb";
+        missing.probeMicros = 1;
+        ScenarioException e = assertThrows(ScenarioException.class, missing::setUp);
         assertTrue(e.getMessage().contains("board.dtb"), e.getMessage());
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stress", mixinStandardHelpOptions = true, version = "deferprobe stress 0.1.0",
         description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all ran with no violation and every expectation met",
                 "1:a violation or an unmet expectation on some engine",
@@ -36,7 +36,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (known: run, help)");
+        throw new ParameterException(spec.commandLine(), "missing command (known: run, import, help)");
     }
 
     public static void main(String[] args) {

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
@@ -94,14 +93,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Every driver with {@code probeMicros} set, those its probe registers included. */
     static Scenario withProbeMicros(Scenario s, long micros) {
-        return new Scenario(s.name(), s.drivers().stream().map(d -> withProbeMicros(d, micros)).toList(),
-                s.devices(), s.steps(), s.expect());
-    }
-
-    private static DriverSpec withProbeMicros(DriverSpec d, long micros) {
-        return new DriverSpec(d.name(), d.bus(), d.matches(), d.probe(), micros, d.spinMicros(),
-                d.publishDelayMicros(), d.registersDrivers().stream().map(c -> withProbeMicros(c, micros)).toList(),
-                d.fails());
+        return s.mapDrivers(d -> d.withProbeMicros(micros));
     }
 
     /** The contract's JSON line: fields in the documented order, then errors and mismatches. */

@@ -160,12 +160,54 @@ class MainTest {
                 "--probe-micros");
     }
 
+    static final Path EXAMPLE_BOARD = SCENARIOS.resolve("devicetree").resolve("example-board.dtb");
+
     @Test
-    void deviceTreeIsNotSupportedYet() throws IOException {
+    void aCorruptDeviceTreeIsBadInput() throws IOException {
         Path file = dir.resolve("board.dtb");
         Files.write(file, new byte[] {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0, 0, 0x38});
-        assertBadInput(run("run", "--scenario", file.toString(), "--engine", "all"), file.toString(),
-                "device-tree", "not supported yet");
+        assertBadInput(run("run", "--scenario", file.toString(), "--engine", "all"), file.toString(), "header");
+        assertBadInput(run("import", file.toString()), file.toString(), "header");
+    }
+
+    @Test
+    void aDeviceTreeRunsOnEveryEngineWithProbeMicrosAndEveryDeviceBinds() throws IOException {
+        Result r = run("run", "--scenario", EXAMPLE_BOARD.toString(), "--engine", "all", "--json",
+                "--probe-micros", "50", "--timeout", "20s");
+        assertEquals(0, r.status(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(EngineType.real().size(), lines.size(), r::toString);
+        for (String line : lines) {
+            JsonNode o = MAPPER.readTree(line);
+            assertEquals(o.get("devices").asInt(), o.get("bound").size(), line);
+            assertTrue(o.get("expectationsMet").isNull(), line);
+        }
+    }
+
+    @Test
+    void aDirectoryRunsAsARackOfBoards() throws IOException {
+        Path rack = dir.resolve("rack");
+        Files.createDirectories(rack);
+        Files.copy(EXAMPLE_BOARD, rack.resolve("one.dtb"));
+        Files.copy(EXAMPLE_BOARD, rack.resolve("two.dtb"));
+        Result r = run("run", "--scenario", rack.toString(), "--engine", "kernel", "--json", "--timeout", "20s");
+        assertEquals(0, r.status(), r::toString);
+        JsonNode o = MAPPER.readTree(r.out().lines().findFirst().orElseThrow());
+        assertEquals(22, o.get("devices").asInt());
+        assertEquals(22, o.get("bound").size());
+    }
+
+    @Test
+    void importWritesAJsonScenarioThatRunsTheSame() throws IOException {
+        Path out = dir.resolve("board.json");
+        Result imported = run("import", EXAMPLE_BOARD.toString(), "-o", out.toString());
+        assertEquals(0, imported.status(), imported::toString);
+        Result toStdout = run("import", EXAMPLE_BOARD.toString());
+        assertEquals(Files.readString(out), toStdout.out());
+        Result r = run("run", "--scenario", out.toString(), "--engine", "global-lock", "--json");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals(11, MAPPER.readTree(r.out().trim()).get("bound").size());
+        assertBadInput(run("import", dir.resolve("missing.dtb").toString()), "missing.dtb", "no such file");
     }
 
     @Test

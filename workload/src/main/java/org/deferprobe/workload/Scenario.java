@@ -3,6 +3,7 @@ package org.deferprobe.workload;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.deferprobe.engine.DeviceSpec;
 import org.deferprobe.engine.DriverSpec;
 
@@ -37,6 +38,21 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
             }
         }
         return names;
+    }
+
+    /**
+     * The same scenario with {@code change} applied to every driver, those that probes register included
+     * (e.g. {@code s.mapDrivers(d -> d.withProbeMicros(100))} for {@code --probe-micros}).
+     */
+    public Scenario mapDrivers(UnaryOperator<DriverSpec> change) {
+        return new Scenario(name, drivers.stream().map(d -> mapDriver(d, change)).toList(), devices, steps, expect);
+    }
+
+    private static DriverSpec mapDriver(DriverSpec d, UnaryOperator<DriverSpec> change) {
+        DriverSpec changed = change.apply(d);
+        List<DriverSpec> children = changed.registersDrivers().stream().map(c -> mapDriver(c, change)).toList();
+        return new DriverSpec(changed.name(), changed.bus(), changed.matches(), changed.probe(), changed.probeMicros(),
+                changed.spinMicros(), changed.publishDelayMicros(), children, changed.fails());
     }
 
     public Scenario withSteps(List<Step> newSteps) {

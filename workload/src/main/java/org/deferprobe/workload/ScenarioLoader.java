@@ -26,6 +26,8 @@ import java.util.Set;
 import org.deferprobe.engine.DeviceSpec;
 import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.ProbeType;
+import org.deferprobe.workload.devicetree.DeviceTreeException;
+import org.deferprobe.workload.devicetree.DeviceTreeScenario;
 
 /**
  * Loads a scenario file (docs/scenario-format.md): JSON format 1, or a flattened device tree.
@@ -70,14 +72,15 @@ public final class ScenarioLoader {
 
     /**
      * Loads a scenario file: a device tree if its name ends in {@code .dtb} or it starts with the FDT magic,
-     * JSON otherwise. The scenario's name defaults to the file name.
+     * JSON otherwise; a directory is a rack, every {@code .dtb} in it a board of one scenario
+     * (docs/scenario-format.md, "Device trees"). The scenario's name defaults to the file name.
      *
      * @throws ScenarioException naming the file, and the field at fault
      */
     public static Scenario load(Path file) {
         String source = file.toString();
         if (Files.isDirectory(file)) {
-            throw new ScenarioException(source, "is a directory, expected a scenario file (.json or .dtb)");
+            return loadRack(file);
         }
         byte[] bytes;
         try {
@@ -100,7 +103,7 @@ public final class ScenarioLoader {
      * readable); the CLI uses it for flags that apply to device trees only.
      */
     public static boolean isDeviceTree(Path file) {
-        if (hasDeviceTreeName(file)) {
+        if (hasDeviceTreeName(file) || Files.isDirectory(file)) {
             return true;
         }
         try (InputStream in = Files.newInputStream(file)) {
@@ -110,13 +113,34 @@ public final class ScenarioLoader {
         }
     }
 
-    /**
-     * The device-tree loader's entry point. Device trees are not supported yet: this is the one place to
-     * replace when they are (docs/scenario-format.md, "Device trees").
-     */
+    /** A device tree: the devicetree package's loader, its one-line errors carried over. */
     static Scenario loadDeviceTree(Path file, byte[] blob) {
-        throw new ScenarioException(file.toString(),
-                "device-tree scenarios (.dtb) are not supported yet; give a JSON scenario (format " + FORMAT + ")");
+        try {
+            Path name = file.getFileName();
+            return DeviceTreeScenario.fromBlob(name == null ? file.toString() : name.toString(), blob, 0);
+        } catch (DeviceTreeException e) {
+            throw deviceTreeError(file, e);
+        }
+    }
+
+    /** A rack: every {@code .dtb} directly in {@code dir} as separate boards of one scenario. */
+    static Scenario loadRack(Path dir) {
+        try {
+            return DeviceTreeScenario.loadRack(dir, 0);
+        } catch (DeviceTreeException e) {
+            throw deviceTreeError(dir, e);
+        }
+    }
+
+    /** The device-tree message starts with the file's name; the scenario error starts with its path. */
+    private static ScenarioException deviceTreeError(Path file, DeviceTreeException e) {
+        String message = e.getMessage();
+        Path name = file.getFileName();
+        String prefix = name == null ? "" : name + ": ";
+        if (!prefix.isEmpty() && message.startsWith(prefix)) {
+            message = message.substring(prefix.length());
+        }
+        return new ScenarioException(file.toString(), message);
     }
 
     private static boolean hasDeviceTreeName(Path file) {

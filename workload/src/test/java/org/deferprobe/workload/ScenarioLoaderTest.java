@@ -104,26 +104,44 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void directory() {
+    void aDirectoryWithoutDeviceTreesIsRejectedNamingIt() {
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(dir));
-        assertTrue(e.getMessage().startsWith(dir + ": is a directory"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(dir + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(".dtb"), e.getMessage());
+        assertTrue(ScenarioLoader.isDeviceTree(dir), "a directory is a rack of device trees");
     }
 
     @Test
-    void deviceTreeByExtensionIsNotSupportedYet() throws IOException {
+    void theShippedExampleBoardLoadsAsADeviceTreeAndADirectoryAsARack() throws IOException {
+        Path board = Path.of("..", "scenarios", "devicetree", "example-board.dtb");
+        Scenario s = ScenarioLoader.load(board);
+        assertEquals("example-board.dtb", s.name());
+        assertTrue(s.devices().stream().anyMatch(d -> d.name().equals("/soc/mmc@7000")), s.devices().toString());
+        Path rack = dir.resolve("rack");
+        Files.createDirectories(rack);
+        Files.copy(board, rack.resolve("a.dtb"));
+        Files.copy(board, rack.resolve("b.dtb"));
+        Scenario r = ScenarioLoader.load(rack);
+        assertEquals(2 * s.devices().size(), r.devices().size());
+        assertTrue(r.devices().stream().anyMatch(d -> d.name().equals("b.dtb:/soc/mmc@7000")));
+    }
+
+    @Test
+    void aCorruptDeviceTreeByExtensionIsRejectedInOneLineNamingTheFile() throws IOException {
         Path file = dir.resolve("board.dtb");
         Files.writeString(file, "{}");
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(file));
-        assertTrue(e.getMessage().startsWith(file + ": device-tree scenarios (.dtb) are not supported yet"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": header: "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
         assertTrue(ScenarioLoader.isDeviceTree(file));
     }
 
     @Test
-    void deviceTreeByMagicIsNotSupportedYet() throws IOException {
+    void aTruncatedDeviceTreeByMagicIsRejectedInOneLine() throws IOException {
         Path file = dir.resolve("board.bin");
         Files.write(file, new byte[] {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0, 0, 0x38});
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(file));
-        assertTrue(e.getMessage().contains("device-tree scenarios (.dtb) are not supported yet"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": header: "), e.getMessage());
         assertTrue(ScenarioLoader.isDeviceTree(file));
         assertFalse(ScenarioLoader.isDeviceTree(dir.resolve("missing.json")));
     }

@@ -69,8 +69,13 @@ public final class DeviceTreeScenario {
         return Board.of(Fdt.read(dtb)).stats();
     }
 
-    /** One board from a blob in memory; {@code file} names the scenario and starts every error message. */
-    static Scenario fromBlob(String file, byte[] blob, long probeMicros) {
+    /**
+     * One board from a blob in memory; {@code file} names the scenario and starts every error message.
+     *
+     * @throws DeviceTreeException      if the blob is not valid
+     * @throws IllegalArgumentException if {@code probeMicros} is negative
+     */
+    public static Scenario fromBlob(String file, byte[] blob, long probeMicros) {
         checkProbeMicros(probeMicros);
         Board board = Board.of(Fdt.parse(file, blob));
         Map<String, DriverSpec> drivers = new LinkedHashMap<>();
