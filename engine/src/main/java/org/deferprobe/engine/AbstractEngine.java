@@ -39,6 +39,8 @@ abstract class AbstractEngine implements Engine {
 
     private final String name;
     final EngineConfig config;
+    /** Told of every lock the subclass's hooks take ({@link LockObserver#NONE} unless a soak validates order). */
+    final LockObserver locks;
     final Registry registry = new Registry();
     final Resources resources = new Resources();
     final Counters counters = new Counters();
@@ -55,6 +57,7 @@ abstract class AbstractEngine implements Engine {
     AbstractEngine(String name, EngineConfig config) {
         this.name = name;
         this.config = config;
+        this.locks = config.lockObserver();
         int threads = config.executorThreads();
         this.executor = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads(name + "-worker-"));
@@ -93,6 +96,14 @@ abstract class AbstractEngine implements Engine {
 
     /** Called with the device's guard held right after its resources were published. */
     void onPublished(Device d) {
+    }
+
+    /**
+     * The M9 fence as the attach paths see it, with the device's guard held: true if the device was
+     * unregistered and must not be probed. Only the deliberately broken remove-race engine (B3) says otherwise.
+     */
+    boolean attachSeesDead(Device d) {
+        return d.dead;
     }
 
     /** How many deferred devices wait on each resource, for engines that park per resource. */
@@ -229,7 +240,7 @@ abstract class AbstractEngine implements Engine {
     void deviceAttach(Device d) {
         lockDevice(d);
         try {
-            if (d.dead || d.driver != null) {
+            if (attachSeesDead(d) || d.driver != null) {
                 return;
             }
             if (tryDrivers(d, false)) {
@@ -250,7 +261,7 @@ abstract class AbstractEngine implements Engine {
         beginOperation();
         lockDevice(d);
         try {
-            if (d.dead || d.driver != null) {
+            if (attachSeesDead(d) || d.driver != null) {
                 return;
             }
             if (!tryDrivers(d, true)) {
@@ -330,7 +341,7 @@ abstract class AbstractEngine implements Engine {
      * the driver is gone (M10); then binds, defers with the M8 recheck, or fails.
      */
     ProbeOutcome probeWith(Device d, Driver drv) {
-        if (d.dead || d.driver != null || d.state == DeviceState.PROBING) {
+        if (attachSeesDead(d) || d.driver != null || d.state == DeviceState.PROBING) {
             return ProbeOutcome.NOT_CALLED;
         }
         if (!drv.enterProbe()) {

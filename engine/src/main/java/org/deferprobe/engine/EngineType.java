@@ -16,7 +16,18 @@ public enum EngineType {
     /** One lock around everything: the baseline. */
     GLOBAL_LOCK("global-lock", false, EnumSet.noneOf(KnownBug.class), GlobalLockEngine::new),
     /** drivers/base/dd.c as it is, B2 included. */
-    KERNEL("kernel", false, EnumSet.of(KnownBug.B2_LATE_RESOURCE), KernelEngine::new);
+    KERNEL("kernel", false, EnumSet.of(KnownBug.B2_LATE_RESOURCE), KernelEngine::new),
+
+    // ---- deliberately broken engines: the kernel with one fix taken out each (plus its B2), so anyone can
+    // ---- watch the soak catch the bug (docs/soak.md). Never counted in real(), never benchmarked.
+    /** The kernel without the M8 recheck (before 2012): B1, the lost probe of seed 000. */
+    RACY_2012("racy-2012", true, EnumSet.of(KnownBug.B1_LOST_PROBE, KnownBug.B2_LATE_RESOURCE), Racy2012Engine::new),
+    /** The kernel whose attach paths ignore the M9 fence: B3, seed 003. */
+    REMOVE_RACE("remove-race", true, EnumSet.of(KnownBug.B3_REMOVE_VS_ASYNC, KnownBug.B2_LATE_RESOURCE),
+            RemoveRaceEngine::new),
+    /** The kernel with the reverted dc23806a7c47 (device lock for every match, non-reentrant): B4, seed 004. */
+    LOCKING_2026("locking-2026", true, EnumSet.of(KnownBug.B4_PROBE_REGISTERS_DRIVER, KnownBug.B2_LATE_RESOURCE),
+            Locking2026Engine::new);
 
     private final String engineName;
     private final boolean broken;

@@ -18,35 +18,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * other devices while holding its own, as __driver_attach does; two probes registering drivers that match
  * each other's devices would deadlock here as they would in the kernel (model scenarios do not do that).
  */
-final class KernelEngine extends DeferredListsEngine {
+class KernelEngine extends DeferredListsEngine {
     private final ReentrantLock deferredProbeMutex = new ReentrantLock();
 
     KernelEngine(EngineConfig config) {
-        super(EngineType.KERNEL.engineName(), config);
+        this(EngineType.KERNEL.engineName(), config);
+    }
+
+    /** For the deliberately broken engines, each the kernel with one thing taken out (see {@link EngineType}). */
+    KernelEngine(String name, EngineConfig config) {
+        super(name, config);
     }
 
     @Override
     void lockDevice(Device d) {
         d.lock.lock();
+        locks.acquired(LockObserver.DEVICE, d);
     }
 
     @Override
     void unlockDevice(Device d) {
+        locks.released(LockObserver.DEVICE, d);
         d.lock.unlock();
     }
 
     @Override
-    void lockLists() {
+    final void lockLists() {
         deferredProbeMutex.lock();
+        locks.acquired(LockObserver.DEFERRED_LISTS, deferredProbeMutex);
     }
 
     @Override
-    void unlockLists() {
+    final void unlockLists() {
+        locks.released(LockObserver.DEFERRED_LISTS, deferredProbeMutex);
         deferredProbeMutex.unlock();
     }
 
     @Override
-    boolean publicationTriggers() {
+    final boolean publicationTriggers() {
         return false; // B2, as in the kernel
     }
 }
