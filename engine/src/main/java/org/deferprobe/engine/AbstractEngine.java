@@ -312,7 +312,8 @@ abstract class AbstractEngine implements Engine {
             try {
                 if (!drv.async) {
                     probeWith(d, drv);
-                } else if (!d.dead && d.driver == null && d.asyncDriver == null) {
+                } else if (!d.dead && d.driver == null && (d.asyncDriver == null || !d.asyncDriver.registered)) {
+                    // an attach scheduled for an unloaded driver will be refused (M10): schedule ours anyway
                     d.asyncDriver = drv;
                     runTracked(() -> asyncDriverAttach(d, drv));
                 }
@@ -327,7 +328,9 @@ abstract class AbstractEngine implements Engine {
         beginOperation();
         lockDevice(d);
         try {
-            d.asyncDriver = null;
+            if (d.asyncDriver == drv) {
+                d.asyncDriver = null;
+            }
             probeWith(d, drv); // rechecks dead and bound (M9)
         } finally {
             unlockDevice(d);

@@ -52,7 +52,7 @@ final class Locking2026Engine extends KernelEngine {
                 }
                 if (!drv.async) {
                     probeWith(d, drv);
-                } else if (d.asyncDriver == null) {
+                } else if (d.asyncDriver == null || !d.asyncDriver.registered) {
                     d.asyncDriver = drv;
                     runTracked(() -> asyncDriverAttach(d, drv));
                 }
