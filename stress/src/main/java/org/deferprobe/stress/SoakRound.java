@@ -27,8 +27,8 @@ import org.deferprobe.engine.Snapshot;
  * <p>The watchdog polls every 100 ms. Progress is operations returned plus probes called. After one second
  * without progress it walks the wait-for graph ({@link ThreadDumps}): a cycle is a {@code deadlock}. After
  * {@code stall} without progress, or {@code hardLimit} in one phase, it reports {@code quiescence-timeout}
- * with the stuck threads. While waiting for quiescence, a device probed {@code livelockProbes} times after
- * {@code livelockAfter} is a {@code livelock} (B5).
+ * with the stuck threads. A device not bound and probed {@code livelockProbes} times in one phase that has
+ * lasted {@code livelockAfter} is a {@code livelock} (B5).
  *
  * <p>Ending a round: after a livelock the soak's probe hook makes every further probe throw (so each probe
  * fails its device and the engine goes quiet) and the round ends without its other checks. After a deadlock
@@ -121,21 +121,21 @@ final class SoakRound {
                 th.setDaemon(true);
                 th.start();
             }
-            SoakViolation v = watch("phase 1 (registration storm)", () -> done[0].await(100, TimeUnit.MILLISECONDS), false);
+            SoakViolation v = watch("phase 1 (registration storm)", () -> done[0].await(100, TimeUnit.MILLISECONDS));
             if (v == null) {
                 start[1].countDown();
                 v = watch("phase 2 (hot-plug, removal, unload-reload)",
-                        () -> done[1].await(100, TimeUnit.MILLISECONDS), false);
+                        () -> done[1].await(100, TimeUnit.MILLISECONDS));
             }
             if (v == null) {
-                v = watch("quiescence", () -> engine.awaitQuiescence(Duration.ofMillis(100)), true);
+                v = watch("quiescence", () -> engine.awaitQuiescence(Duration.ofMillis(100)));
             }
             if (v == null) {
                 start[2].countDown();
-                v = watch("phase 3 (the tail)", () -> done[2].await(100, TimeUnit.MILLISECONDS), false);
+                v = watch("phase 3 (the tail)", () -> done[2].await(100, TimeUnit.MILLISECONDS));
             }
             if (v == null) {
-                v = watch("quiescence after the tail", () -> engine.awaitQuiescence(Duration.ofMillis(100)), true);
+                v = watch("quiescence after the tail", () -> engine.awaitQuiescence(Duration.ofMillis(100)));
             }
             if (v == null) {
                 Snapshot snap = engine.snapshot();
@@ -262,12 +262,12 @@ final class SoakRound {
     }
 
     /** Waits for {@code done}; null when it came, else the violation that ended the wait. */
-    private SoakViolation watch(String phase, Done done, boolean quiescence) {
+    private SoakViolation watch(String phase, Done done) {
         long start = System.nanoTime();
         long lastProgress = -1;
         long lastChange = start;
         boolean deadlockChecked = false;
-        Map<String, Long> base = quiescence ? counts() : Map.of();
+        Map<String, Long> base = counts();
         try {
             while (!done.await()) {
                 long now = System.nanoTime();
@@ -285,7 +285,7 @@ final class SoakRound {
                         return v;
                     }
                 }
-                if (quiescence && now - start >= limits.livelockAfter().toNanos()) {
+                if (now - start >= limits.livelockAfter().toNanos()) {
                     SoakViolation v = livelock(base, now - start);
                     if (v != null) {
                         return v;
@@ -344,7 +344,7 @@ final class SoakRound {
         for (int i = 0; i < Math.min(20, over.size()); i++) {
             names.append(i == 0 ? "" : ", ").append(over.get(i).getKey()).append(" x").append(over.get(i).getValue());
         }
-        String msg = String.format("%d devices re-probed again and again in %.1f s of waiting for quiescence without "
+        String msg = String.format("%d devices re-probed again and again in %.1f s of one phase without "
                 + "binding, while the engine never went quiet (a probe that makes progress elsewhere and defers: "
                 + "B5): %s%s; round ended", over.size(), waitedNanos / 1e9, names, over.size() > 20 ? ", ..." : "");
         return new SoakViolation("livelock", plan.round(), msg);
