@@ -82,6 +82,10 @@ final class SoakRound {
     private final Set<String> probedParents = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> opErrors = new ConcurrentLinkedQueue<>();
     private final AtomicInteger livelockChildren = new AtomicInteger();
+    /** The device whose probe hook runs on this thread, to see probes that start inside another's probe. */
+    private final ThreadLocal<String> inHook = new ThreadLocal<>();
+    /** Per device: probes of other devices that started inside its probe (a probe that makes progress elsewhere). */
+    private final ConcurrentHashMap<String, AtomicLong> nestedProbes = new ConcurrentHashMap<>();
     private volatile boolean abort;
     private Engine engine;
 
@@ -240,6 +244,10 @@ final class SoakRound {
         if (abort) {
             throw new RoundAborted();
         }
+        String outer = inHook.get();
+        if (outer != null) {
+            nestedProbes.computeIfAbsent(outer, k -> new AtomicLong()).incrementAndGet();
+        }
         if (parents.contains(driver)) {
             probedParents.add(driver);
         }
@@ -250,8 +258,13 @@ final class SoakRound {
         if (w.livelock && device.equals(SoakWorkload.LIVELOCK_DEVICE)) {
             // B5 (the 2018 dwc3 report): the probe adds a child that binds, which triggers, then defers
             String child = "ll-child-" + livelockChildren.incrementAndGet();
-            engine.registerDevice(new DeviceSpec(child, DeviceSpec.DEFAULT_BUS,
-                    List.of(SoakWorkload.LIVELOCK_CHILD_DRIVER), List.of(), List.of(child)));
+            inHook.set(device);
+            try {
+                engine.registerDevice(new DeviceSpec(child, DeviceSpec.DEFAULT_BUS,
+                        List.of(SoakWorkload.LIVELOCK_CHILD_DRIVER), List.of(), List.of(child)));
+            } finally {
+                inHook.remove();
+            }
         }
     }
 
@@ -340,13 +353,24 @@ final class SoakRound {
             return null;
         }
         over.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        StringBuilder names = new StringBuilder();
-        for (int i = 0; i < Math.min(20, over.size()); i++) {
-            names.append(i == 0 ? "" : ", ").append(over.get(i).getKey()).append(" x").append(over.get(i).getValue());
+        List<String> culprits = new ArrayList<>();
+        StringBuilder victims = new StringBuilder();
+        int listed = 0;
+        for (Map.Entry<String, Long> e : over) {
+            AtomicLong nested = nestedProbes.get(e.getKey());
+            if (nested != null) {
+                culprits.add(e.getKey() + " x" + e.getValue() + " (" + nested.get() + " probes of other devices "
+                        + "started inside its probes)");
+            } else if (listed++ < 10) {
+                victims.append(listed == 1 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
+            }
         }
-        String msg = String.format("%d devices re-probed again and again in %.1f s of one phase without "
-                + "binding, while the engine never went quiet (a probe that makes progress elsewhere and defers: "
-                + "B5): %s%s; round ended", over.size(), waitedNanos / 1e9, names, over.size() > 20 ? ", ..." : "");
+        String msg = String.format("%d devices re-probed again and again in %.1f s of one phase without binding, "
+                        + "while the engine never went quiet (B5: a probe that makes progress elsewhere and defers); "
+                        + "%s; re-probed by its triggers: %s%s; round ended", over.size(), waitedNanos / 1e9,
+                culprits.isEmpty() ? "no probe seen making progress inside itself" : "culprit: "
+                        + String.join(", ", culprits), victims.length() == 0 ? "none" : victims,
+                listed > 10 ? ", ..." : "");
         return new SoakViolation("livelock", plan.round(), msg);
     }
 
