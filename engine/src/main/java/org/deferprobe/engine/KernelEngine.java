@@ -17,6 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * releases it before taking that device's lock. A probe that registers a driver (M11) takes the locks of
  * other devices while holding its own, as __driver_attach does; two probes registering drivers that match
  * each other's devices would deadlock here as they would in the kernel (model scenarios do not do that).
+ * Not final: the deliberately broken engines (racy-2012, remove-race, locking-2026) are this engine with one
+ * method overridden each; lockLists and publicationTriggers are final so they stay the kernel's.
  */
 class KernelEngine extends DeferredListsEngine {
     private final ReentrantLock deferredProbeMutex = new ReentrantLock();

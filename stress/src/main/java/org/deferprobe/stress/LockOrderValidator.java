@@ -127,6 +127,18 @@ final class LockOrderValidator implements LockObserver {
         return out;
     }
 
+    /** Every order seen so far, as {@code "A -> B"} (B taken while A held), sorted. */
+    List<String> orders() {
+        List<String> out = new ArrayList<>();
+        classIds.forEach((from, i) -> classIds.forEach((to, j) -> {
+            if (firstExample.get(i * MAX_CLASSES + j) != null) {
+                out.add(from + " -> " + to);
+            }
+        }));
+        out.sort(null);
+        return out;
+    }
+
     /** What a thread holds, innermost last, as {@code class lock} strings; empty if nothing or unknown. */
     List<String> heldBy(long threadId) {
         Held h = null;

@@ -72,6 +72,7 @@ final class Soak {
     private volatile int rounds;
     private volatile long ops;
     private volatile long binds;
+    private volatile long triggers;
     private volatile int pending;
     private volatile SoakRound current;
     private final List<SoakViolation> failing = new ArrayList<>();
@@ -109,6 +110,7 @@ final class Soak {
                 ops += res.ops();
                 if (res.snapshot() != null) {
                     binds += res.snapshot().stats().binds();
+                    triggers += res.snapshot().stats().triggers();
                     pending = res.snapshot().deferred().size();
                 }
                 rounds++;
@@ -195,13 +197,14 @@ final class Soak {
             o.put("rounds", rounds);
             o.put("ops", liveOps);
             o.put("binds", binds);
+            o.put("triggers", triggers);
             o.put("pending", pending);
             o.put("violations", violations);
             o.put("known", knownNow);
             out.println(json(o));
         } else {
-            out.println(String.format("[%s] %6.1f s  rounds %d  ops %d  binds %d  pending %d  violations %d%s",
-                    type.engineName(), elapsed, rounds, liveOps, binds, pending, violations,
+            out.println(String.format("[%s] %6.1f s  rounds %d  ops %d  binds %d  triggers %d  pending %d  violations %d%s",
+                    type.engineName(), elapsed, rounds, liveOps, binds, triggers, pending, violations,
                     knownNow == 0 ? "" : "  known " + knownNow));
         }
         out.flush();

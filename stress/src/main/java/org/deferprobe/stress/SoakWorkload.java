@@ -49,7 +49,8 @@ final class SoakWorkload {
     /**
      * The tail, registered one after another by one thread once the round is quiescent, so that nothing
      * triggers after them: a late publisher and its consumer (seeds 001/002), then an async provider and a
-     * consumer whose probe sleeps across the provider's bind (seed 000).
+     * consumer whose probe sleeps across the provider's bind (seed 000). The windows are wide (a publication
+     * 100 ms late, a consumer probe of 20 ms) so that a loaded machine's scheduling delays do not close them.
      */
     final List<DeviceSpec> tail = new ArrayList<>();
     /** Drivers the soak registers, by name, in generation order. */
@@ -138,10 +139,10 @@ final class SoakWorkload {
             driverOf.put(name, name);
             drivers.put(name, DriverSpec.of(name).withBus(dev.bus()).async().withProbeMicros(20 + rnd.nextInt(200)));
         }
-        tailPair("tail-late-p", DriverSpec.of("tail-late-p").withPublishDelayMicros(20_000),
+        tailPair("tail-late-p", DriverSpec.of("tail-late-p").withPublishDelayMicros(100_000),
                 "tail-late-c", DriverSpec.of("tail-late-c"));
         tailPair("tail-p", DriverSpec.of("tail-p").async().withProbeMicros(100),
-                "tail-c", DriverSpec.of("tail-c").withProbeMicros(1_000));
+                "tail-c", DriverSpec.of("tail-c").withProbeMicros(20_000));
         if (livelock) {
             add(DeviceSpec.of(LIVELOCK_DEVICE, "ghost-livelock"), DriverSpec.of(LIVELOCK_DEVICE));
             ghosts.add("ghost-livelock");

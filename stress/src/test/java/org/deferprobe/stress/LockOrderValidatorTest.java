@@ -69,6 +69,28 @@ class LockOrderValidatorTest {
     }
 
     @Test
+    void theEnginesReportTheirLocks() throws InterruptedException {
+        for (org.deferprobe.engine.EngineType type : org.deferprobe.engine.EngineType.real()) {
+            LockOrderValidator v = new LockOrderValidator();
+            try (org.deferprobe.engine.Engine e = type.create(
+                    org.deferprobe.engine.EngineConfig.defaults().withLockObserver(v))) {
+                e.registerDriver(org.deferprobe.engine.DriverSpec.of("consumer"));
+                e.registerDevice(org.deferprobe.engine.DeviceSpec.of("consumer", "provider")); // defers
+                e.registerDevice(org.deferprobe.engine.DeviceSpec.of("provider"));
+                e.registerDriver(org.deferprobe.engine.DriverSpec.of("provider")); // binds, triggers, retries
+                assertTrue(e.awaitQuiescence(java.time.Duration.ofSeconds(10)));
+            }
+            List<String> orders = v.orders();
+            if (type == org.deferprobe.engine.EngineType.KERNEL) {
+                assertEquals(List.of("device -> deferred-lists"), orders, "the kernel's documented lock order");
+            } else if (type == org.deferprobe.engine.EngineType.GLOBAL_LOCK) {
+                assertEquals(List.of(), orders, "one lock, one class: no order");
+            }
+            assertEquals(List.of(), v.drainInversions(), type.engineName());
+        }
+    }
+
+    @Test
     void threadDumpsFindAnAbbaDeadlockAndNameTheLocks() throws InterruptedException {
         ReentrantLock a = new ReentrantLock();
         ReentrantLock b = new ReentrantLock();
