@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.KnownBug;
+import org.deferprobe.engine.ProbeHook;
 
 /**
  * The soak of one engine: rounds ({@link SoakRound}) until the duration is spent or a round wedged, a status
@@ -68,6 +69,7 @@ final class Soak {
     private final Settings s;
     private final PrintWriter out;
     private final LockOrderValidator lockdep = new LockOrderValidator();
+    private ProbeHook testHook = ProbeHook.NONE;
 
     private volatile int rounds;
     private volatile long ops;
@@ -88,6 +90,12 @@ final class Soak {
         this.out = out;
     }
 
+    /** For tests: a hook called first in every probe of every round (to make a round stuck on purpose). */
+    Soak withTestHook(ProbeHook hook) {
+        this.testHook = hook;
+        return this;
+    }
+
     Summary run() {
         long start = System.nanoTime();
         long deadline = start + s.duration().toNanos();
@@ -103,7 +111,7 @@ final class Soak {
             int r = s.round() == null ? 0 : s.round();
             do {
                 RoundPlan plan = RoundPlan.generate(w, r, s.threads());
-                SoakRound round = new SoakRound(type, w, plan, s.limits(), lockdep);
+                SoakRound round = new SoakRound(type, w, plan, s.limits(), lockdep, testHook);
                 current = round;
                 SoakRound.Result res = round.run();
                 current = null;

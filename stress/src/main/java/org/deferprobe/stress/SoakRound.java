@@ -18,6 +18,7 @@ import org.deferprobe.engine.Engine;
 import org.deferprobe.engine.EngineConfig;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.LockObserver;
+import org.deferprobe.engine.ProbeHook;
 import org.deferprobe.engine.Snapshot;
 
 /**
@@ -75,6 +76,7 @@ final class SoakRound {
     private final LockOrderValidator lockdep;
     private final String threadPrefix;
     private final Set<String> parents;
+    private final ProbeHook testHook;
 
     private final AtomicLong opsDone = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
@@ -89,7 +91,9 @@ final class SoakRound {
     private volatile boolean abort;
     private Engine engine;
 
-    SoakRound(EngineType type, SoakWorkload w, RoundPlan plan, Limits limits, LockOrderValidator lockdep) {
+    SoakRound(EngineType type, SoakWorkload w, RoundPlan plan, Limits limits, LockOrderValidator lockdep,
+              ProbeHook testHook) {
+        this.testHook = testHook;
         this.type = type;
         this.w = w;
         this.plan = plan;
@@ -239,11 +243,12 @@ final class SoakRound {
     }
 
     /** The probe hook: counts, learns which parents probed (so their children are registered), plays B5. */
-    private void hook(String device, String driver, String missing) {
+    private void hook(String device, String driver, String missing) throws Exception {
         probes.incrementAndGet();
         if (abort) {
             throw new RoundAborted();
         }
+        testHook.afterCheck(device, driver, missing);
         String outer = inHook.get();
         if (outer != null) {
             nestedProbes.computeIfAbsent(outer, k -> new AtomicLong()).incrementAndGet();

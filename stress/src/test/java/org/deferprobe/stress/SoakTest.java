@@ -149,6 +149,28 @@ class SoakTest {
     }
 
     @Test
+    void theWatchdogEndsARoundStuckWithoutADeadlockCycle() {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        Soak.Settings s = new Soak.Settings(1, DEVICES, THREADS, Duration.ofSeconds(30), null, false,
+                SoakRound.Limits.defaults().withStall(Duration.ofSeconds(2)), Duration.ofSeconds(2), false);
+        StringWriter text = new StringWriter();
+        Soak.Summary sum = assertTimeoutPreemptively(BUDGET, () -> new Soak(EngineType.KERNEL,
+                SoakWorkload.generate(1, DEVICES, false), s, new PrintWriter(text))
+                .withTestHook((device, driver, missing) -> {
+                    if (device.equals("d7")) {
+                        never.await(); // a probe that waits for hardware that never answers
+                    }
+                }).run());
+        SoakViolation v = sum.failing().stream().filter(x -> x.check().equals("quiescence-timeout")).findFirst()
+                .orElseThrow(() -> new AssertionError(text.toString()));
+        assertTrue(v.message().contains("no progress for"), v.message());
+        assertTrue(v.detail().contains("SoakTest") && v.detail().contains("CountDownLatch.await"), v.detail());
+        assertTrue(sum.stoppedBy() != null && sum.stoppedBy().contains("wedged"), text.toString());
+        assertTrue(sum.elapsedMillis() < 30_000, "the soak went on after the round was stuck");
+        never.countDown();
+    }
+
+    @Test
     void theSameSeedRegeneratesTheSameWorkloadAndOperations() {
         SoakWorkload a = SoakWorkload.generate(42, 500, false);
         SoakWorkload b = SoakWorkload.generate(42, 500, false);
