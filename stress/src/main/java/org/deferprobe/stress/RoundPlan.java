@@ -17,8 +17,10 @@ import org.deferprobe.engine.ProbeType;
  *
  * <p>Every operation on one driver runs on one thread ({@code hash(name) % threads}), so an unload-reload
  * never overlaps another registration of the same driver and every driver is registered when a round ends.
- * Phase 3, the tail, runs once the engine is quiescent: thread 0 registers the workload's tail devices one
- * after another, so that a trigger lost in their races has no later trigger to hide it.
+ * Phases 3 and 4, the tail, each run once the engine is quiescent and are followed by quiescence and the checks:
+ * thread 0 registers the late publisher and its consumer (phase 3), then the async provider and the consumer
+ * that sleeps across its bind (phase 4), so that a trigger lost in either race has no later trigger to hide it
+ * before it is checked (the two pairs would rescue each other if they ran in one phase).
  */
 record RoundPlan(long seed, int round, int threads, List<List<List<Op>>> phases) {
 
@@ -38,7 +40,9 @@ record RoundPlan(long seed, int round, int threads, List<List<List<Op>>> phases)
         for (DeviceSpec d : w.devices) {
             p1.add(new Op(Kind.REGISTER_DEVICE, d.name()));
         }
-        drivers.forEach(name -> p1.add(new Op(Kind.REGISTER_DRIVER, name)));
+        // the livelocking probe's driver comes in phase 2, once the driver of the children it adds is surely there
+        drivers.stream().filter(name -> !name.equals(SoakWorkload.LIVELOCK_DEVICE))
+                .forEach(name -> p1.add(new Op(Kind.REGISTER_DRIVER, name)));
         for (int i = 0; i < w.devices.size() / 50; i++) {
             p1.add(new Op(Kind.UNLOAD_RELOAD, drivers.get(rnd.nextInt(drivers.size()))));
         }
@@ -47,6 +51,9 @@ record RoundPlan(long seed, int round, int threads, List<List<List<Op>>> phases)
             p1.add(rnd.nextInt(p1.size() * 3 / 4), new Op(Kind.TRIGGER, null));
         }
         List<Op> p2 = new ArrayList<>();
+        if (w.livelock) {
+            p2.add(new Op(Kind.REGISTER_DRIVER, SoakWorkload.LIVELOCK_DEVICE));
+        }
         w.hotplug.forEach(d -> p2.add(new Op(Kind.HOTPLUG, d.name())));
         List<String> async = w.devices.stream().map(DeviceSpec::name)
                 .filter(n -> w.drivers.containsKey(w.driverOf.get(n))
@@ -66,12 +73,20 @@ record RoundPlan(long seed, int round, int threads, List<List<List<Op>>> phases)
         for (int i = 0; i < 3; i++) {
             p2.add(rnd.nextInt(p2.size() / 2 + 1), new Op(Kind.TRIGGER, null));
         }
-        List<List<Op>> p3 = new ArrayList<>();
+        List<List<Op>> lateTail = onThreadZero(threads, w.tail.subList(0, 2));
+        List<List<Op>> raceTail = onThreadZero(threads, w.tail.subList(2, 4));
+        return new RoundPlan(w.seed, round, threads,
+                List.of(distribute(p1, threads), distribute(p2, threads), lateTail, raceTail));
+    }
+
+    /** Registrations of the devices one after another on thread 0; the other threads have nothing to do. */
+    private static List<List<Op>> onThreadZero(int threads, List<DeviceSpec> devices) {
+        List<List<Op>> perThread = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            p3.add(new ArrayList<>());
+            perThread.add(new ArrayList<>());
         }
-        w.tail.forEach(d -> p3.get(0).add(new Op(Kind.REGISTER_DEVICE, d.name())));
-        return new RoundPlan(w.seed, round, threads, List.of(distribute(p1, threads), distribute(p2, threads), p3));
+        devices.forEach(d -> perThread.get(0).add(new Op(Kind.REGISTER_DEVICE, d.name())));
+        return perThread;
     }
 
     /** Op i goes to thread i % threads, except that driver ops go to the driver's own thread. */

@@ -35,10 +35,12 @@ final class ThreadDumps {
     }
 
     /**
+     * @param relevant    which threads matter (those of the round under watch): a cycle of other threads only,
+     *                    left over from an earlier wedged round, is ignored
      * @param heldClasses what the lock observer says a thread holds (lock classes and objects), may be empty
-     * @return the deadlock, or null if no thread waits on a cycle
+     * @return the deadlock, or null if no relevant thread waits on a cycle
      */
-    static Deadlock find(Function<Long, List<String>> heldClasses) {
+    static Deadlock find(java.util.function.LongPredicate relevant, Function<Long, List<String>> heldClasses) {
         ThreadInfo[] infos = MX.dumpAllThreads(false, false); // owners are known without the costly lock lists
         Map<Long, ThreadInfo> byId = new HashMap<>();
         for (ThreadInfo t : infos) {
@@ -56,7 +58,10 @@ final class ThreadDumps {
                 id = cur == null ? -1 : cur.getLockOwnerId();
             }
             if (id != -1) {
-                onCycle.addAll(path.subList(path.indexOf(id), path.size()));
+                List<Long> cycle = path.subList(path.indexOf(id), path.size());
+                if (cycle.stream().anyMatch(relevant::test)) {
+                    onCycle.addAll(cycle);
+                }
             }
         }
         if (onCycle.isEmpty()) {
@@ -97,11 +102,22 @@ final class ThreadDumps {
         return new Deadlock(names, b.toString());
     }
 
-    /** Every live thread whose name starts with one of the prefixes, printed the same way. */
-    static String dump(List<String> namePrefixes, Function<Long, List<String>> heldClasses) {
+    /** The ids of every live thread now. */
+    static Set<Long> liveThreadIds() {
+        Set<Long> ids = new HashSet<>();
+        for (long id : MX.getAllThreadIds()) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** Every relevant live thread whose name starts with one of the prefixes, printed the same way. */
+    static String dump(java.util.function.LongPredicate relevant, List<String> namePrefixes,
+                       Function<Long, List<String>> heldClasses) {
         StringBuilder b = new StringBuilder();
         for (ThreadInfo t : MX.dumpAllThreads(MX.isObjectMonitorUsageSupported(), MX.isSynchronizerUsageSupported())) {
-            if (t != null && namePrefixes.stream().anyMatch(p -> t.getThreadName().startsWith(p))
+            if (t != null && relevant.test(t.getThreadId())
+                    && namePrefixes.stream().anyMatch(p -> t.getThreadName().startsWith(p))
                     && t.getThreadState() != Thread.State.TIMED_WAITING) {
                 describe(b, t, "stuck", heldClasses);
             }

@@ -104,11 +104,14 @@ class LockOrderValidatorTest {
         ThreadDumps.Deadlock d = null;
         for (int i = 0; i < 100 && d == null; i++) {
             Thread.sleep(50);
-            d = ThreadDumps.find(id -> List.of());
+            d = ThreadDumps.find(id -> true, id -> List.of());
         }
         assertTrue(d != null && d.threads().containsAll(List.of("abba-1", "abba-2")), String.valueOf(d));
         assertTrue(d.dump().contains("waits for java.util.concurrent.locks.ReentrantLock"), d.dump());
         assertTrue(d.dump().contains("held by \"abba-"), d.dump());
+        java.util.Set<Long> now = ThreadDumps.liveThreadIds();
+        assertEquals(null, ThreadDumps.find(id -> !now.contains(id), id -> List.of()),
+                "a deadlock among threads that are not the watched round's is ignored");
     }
 
     static void awaitQuietly(java.util.concurrent.CountDownLatch l) {
