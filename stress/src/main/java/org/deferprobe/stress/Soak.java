@@ -28,6 +28,7 @@ import org.deferprobe.engine.ProbeHook;
 final class Soak {
     static final String JAR = "java -jar stress/target/stress.jar";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Violations printed in full per check and explaining bug; the rest are counted. */
     private static final int PRINTED_PER_CHECK = 5;
     private static final int KEPT = 1_000;
 
@@ -156,7 +157,7 @@ final class Soak {
                 known.add(v);
             }
         }
-        String key = (fails ? "" : "known ") + v.check();
+        String key = (fails ? "" : "known ") + v.check() + " " + v.explainedBy(); // each bug's first ones show
         if (printed.merge(key, 1, Integer::sum) > PRINTED_PER_CHECK) {
             return;
         }
