@@ -41,6 +41,8 @@ abstract class AbstractEngine implements Engine {
 
     private final String name;
     final EngineConfig config;
+    /** Told of every lock the subclass's hooks take ({@link LockObserver#NONE} unless a soak validates order). */
+    final LockObserver locks;
     final Registry registry = new Registry();
     final Resources resources = new Resources();
     final Counters counters = new Counters();
@@ -66,6 +68,7 @@ abstract class AbstractEngine implements Engine {
         this.name = name;
         this.config = config;
         this.executor = executor;
+        this.locks = config.lockObserver();
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-timer-"));
         this.timer.setRemoveOnCancelPolicy(true);
     }
@@ -119,6 +122,14 @@ abstract class AbstractEngine implements Engine {
     /** M9 fence, with the device's guard held: every attach rechecks {@code dead} under the guard. */
     void markDead(Device d) {
         d.dead = true;
+    }
+
+    /**
+     * The M9 fence as the attach paths see it, with the device's guard held: true if the device was
+     * unregistered and must not be probed. Only the deliberately broken remove-race engine (B3) says otherwise.
+     */
+    boolean attachSeesDead(Device d) {
+        return d.dead;
     }
 
     /** How many deferred devices wait on each resource, for engines that park per resource. */
@@ -255,7 +266,7 @@ abstract class AbstractEngine implements Engine {
     void deviceAttach(Device d) {
         lockDevice(d);
         try {
-            if (d.dead || d.driver != null) {
+            if (attachSeesDead(d) || d.driver != null) {
                 return;
             }
             if (tryDrivers(d, false)) {
@@ -276,7 +287,7 @@ abstract class AbstractEngine implements Engine {
         beginOperation();
         lockDevice(d);
         try {
-            if (d.dead || d.driver != null) {
+            if (attachSeesDead(d) || d.driver != null) {
                 return;
             }
             if (!tryDrivers(d, true)) {
@@ -327,7 +338,8 @@ abstract class AbstractEngine implements Engine {
             try {
                 if (!drv.async) {
                     probeWith(d, drv);
-                } else if (!d.dead && d.driver == null && d.asyncDriver == null) {
+                } else if (!d.dead && d.driver == null && (d.asyncDriver == null || !d.asyncDriver.registered)) {
+                    // an attach scheduled for an unloaded driver will be refused (M10): schedule ours anyway
                     d.asyncDriver = drv;
                     runTracked(() -> asyncDriverAttach(d, drv));
                 }
@@ -342,7 +354,9 @@ abstract class AbstractEngine implements Engine {
         beginOperation();
         lockDevice(d);
         try {
-            d.asyncDriver = null;
+            if (d.asyncDriver == drv) {
+                d.asyncDriver = null;
+            }
             probeWith(d, drv); // rechecks dead and bound (M9)
         } finally {
             unlockDevice(d);
@@ -356,7 +370,7 @@ abstract class AbstractEngine implements Engine {
      * the driver is gone (M10); then binds, defers with the M8 recheck, or fails.
      */
     ProbeOutcome probeWith(Device d, Driver drv) {
-        if (d.dead || d.driver != null || d.state == DeviceState.PROBING) {
+        if (attachSeesDead(d) || d.driver != null || d.state == DeviceState.PROBING) {
             return ProbeOutcome.NOT_CALLED;
         }
         if (!drv.enterProbe()) {

@@ -20,7 +20,18 @@ public enum EngineType {
     /** No global lock on any path: per-device locks, a lock-free deferred queue, an atomic coalescing trigger. */
     LOCK_FREE("lock-free", false, EnumSet.noneOf(KnownBug.class), LockFreeEngine::new),
     /** Lock-free, and a publication re-probes only the devices parked on that resource. */
-    INDEXED("indexed", false, EnumSet.noneOf(KnownBug.class), IndexedEngine::new);
+    INDEXED("indexed", false, EnumSet.noneOf(KnownBug.class), IndexedEngine::new),
+
+    // ---- deliberately broken engines: the kernel with one fix taken out each (plus its B2), so anyone can
+    // ---- watch the soak catch the bug (docs/soak.md). Never counted in real(), never benchmarked.
+    /** The kernel without the M8 recheck (before 2012): B1, the lost probe of seed 000. */
+    RACY_2012("racy-2012", true, EnumSet.of(KnownBug.B1_LOST_PROBE, KnownBug.B2_LATE_RESOURCE), Racy2012Engine::new),
+    /** The kernel whose attach paths ignore the M9 fence: B3, seed 003. */
+    REMOVE_RACE("remove-race", true, EnumSet.of(KnownBug.B3_REMOVE_VS_ASYNC, KnownBug.B2_LATE_RESOURCE),
+            RemoveRaceEngine::new),
+    /** The kernel with the reverted dc23806a7c47 (device lock for every match, non-reentrant): B4, seed 004. */
+    LOCKING_2026("locking-2026", true, EnumSet.of(KnownBug.B4_PROBE_REGISTERS_DRIVER, KnownBug.B2_LATE_RESOURCE),
+            Locking2026Engine::new);
 
     private final String engineName;
     private final boolean broken;

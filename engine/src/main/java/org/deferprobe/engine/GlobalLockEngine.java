@@ -19,33 +19,43 @@ final class GlobalLockEngine extends DeferredListsEngine {
         super(EngineType.GLOBAL_LOCK.engineName(), config);
     }
 
+    private void lockGlobal() {
+        global.lock();
+        locks.acquired(LockObserver.GLOBAL, global);
+    }
+
+    private void unlockGlobal() {
+        locks.released(LockObserver.GLOBAL, global);
+        global.unlock();
+    }
+
     @Override
     void beginOperation() {
-        global.lock();
+        lockGlobal();
     }
 
     @Override
     void endOperation() {
-        global.unlock();
+        unlockGlobal();
     }
 
     @Override
     void lockDevice(Device d) {
-        global.lock();
+        lockGlobal();
     }
 
     @Override
     void unlockDevice(Device d) {
-        global.unlock();
+        unlockGlobal();
     }
 
     @Override
     void lockLists() {
-        global.lock();
+        lockGlobal();
     }
 
     @Override
     void unlockLists() {
-        global.unlock();
+        unlockGlobal();
     }
 }

@@ -17,36 +17,47 @@ import java.util.concurrent.locks.ReentrantLock;
  * releases it before taking that device's lock. A probe that registers a driver (M11) takes the locks of
  * other devices while holding its own, as __driver_attach does; two probes registering drivers that match
  * each other's devices would deadlock here as they would in the kernel (model scenarios do not do that).
+ * Not final: the deliberately broken engines (racy-2012, remove-race, locking-2026) are this engine with one
+ * method overridden each; lockLists and publicationTriggers are final so they stay the kernel's.
  */
-final class KernelEngine extends DeferredListsEngine {
+class KernelEngine extends DeferredListsEngine {
     private final ReentrantLock deferredProbeMutex = new ReentrantLock();
 
     KernelEngine(EngineConfig config) {
-        super(EngineType.KERNEL.engineName(), config);
+        this(EngineType.KERNEL.engineName(), config);
+    }
+
+    /** For the deliberately broken engines, each the kernel with one thing taken out (see {@link EngineType}). */
+    KernelEngine(String name, EngineConfig config) {
+        super(name, config);
     }
 
     @Override
     void lockDevice(Device d) {
         d.lock.lock();
+        locks.acquired(LockObserver.DEVICE, d);
     }
 
     @Override
     void unlockDevice(Device d) {
+        locks.released(LockObserver.DEVICE, d);
         d.lock.unlock();
     }
 
     @Override
-    void lockLists() {
+    final void lockLists() {
         deferredProbeMutex.lock();
+        locks.acquired(LockObserver.DEFERRED_LISTS, deferredProbeMutex);
     }
 
     @Override
-    void unlockLists() {
+    final void unlockLists() {
+        locks.released(LockObserver.DEFERRED_LISTS, deferredProbeMutex);
         deferredProbeMutex.unlock();
     }
 
     @Override
-    boolean publicationTriggers() {
+    final boolean publicationTriggers() {
         return false; // B2, as in the kernel
     }
 }

@@ -85,6 +85,7 @@ abstract class LockFreeCore extends AbstractEngine {
     @Override
     final void lockDevice(Device d) {
         d.lock.lock();
+        locks.acquired(LockObserver.DEVICE, d);
         held.get().depth++;
     }
 
@@ -92,6 +93,7 @@ abstract class LockFreeCore extends AbstractEngine {
     final void unlockDevice(Device d) {
         Held h = held.get();
         h.depth--;
+        locks.released(LockObserver.DEVICE, d);
         d.lock.unlock();
         if (h.depth == 0 && !h.walking && !h.postponed.isEmpty()) {
             runPostponed(h);

@@ -488,6 +488,23 @@ public abstract class EngineContractTest {
     }
 
     @Test
+    void m3_aReloadedAsyncDriverAttachesADeviceTheUnloadedOneHadScheduled() throws Exception {
+        // Found by the soak: the unloaded driver's attach is still queued when the driver is reloaded; the
+        // reload must not skip the device because an attach is scheduled, since that attach is refused (M10).
+        CountDownLatch release = new CountDownLatch(1);
+        Engine e = engineWithBlockedWorker(release);
+        boolean interleaved = whileWorkerBlocked(release, () -> {
+            e.registerDevice(DeviceSpec.of("nic"));
+            e.registerDriver(DriverSpec.of("nic").async()); // its attach is queued behind the blocker
+            e.unregisterDriver("nic");
+            e.registerDriver(DriverSpec.of("nic").async());
+        });
+        quiesce(e);
+        assertEquals(DeviceState.BOUND, e.snapshot().stateOf("nic"), "interleaved=" + interleaved);
+        assertClean(e);
+    }
+
+    @Test
     void unloadAndReloadRebindsADeviceTheDriverLeft() throws Exception {
         Engine e = engine();
         e.registerDevice(DeviceSpec.of("spdif"));

@@ -33,4 +33,19 @@ final class Durations implements ITypeConverter<Duration> {
         }
         return d;
     }
+
+    /** The shortest form {@link #parse} reads back to the same duration. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1_000 == 0) {
+            return ms / 1_000 + "s";
+        }
+        return ms + "ms";
+    }
 }

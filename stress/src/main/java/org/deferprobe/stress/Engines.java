@@ -30,16 +30,37 @@ final class Engines implements ITypeConverter<Engines.Choice> {
     record Choice(String name, List<EngineType> types) {
     }
 
-    /** Completion candidates and the help text's list: every engine name, then "all". */
+    /** Completion candidates and the help text's list: every real engine's name, then "all". */
     static final class Names implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             List<String> names = new ArrayList<>();
-            for (EngineType t : EngineType.values()) {
+            for (EngineType t : EngineType.real()) {
                 names.add(t.engineName());
             }
             names.add(ALL);
             return names.iterator();
         }
+    }
+
+    /** The help footer of every command with --engine: the deliberately broken engines, apart from the real ones. */
+    static String[] helpFooter() {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Deliberately broken engines (each the kernel engine with one fix taken out, so that anyone can");
+        lines.add("watch the soak catch its bug; never part of 'all'):");
+        for (EngineType t : EngineType.broken()) {
+            lines.add(String.format("  %-13s %s", t.engineName(), describe(t)));
+        }
+        return lines.toArray(String[]::new);
+    }
+
+    private static String describe(EngineType t) {
+        return switch (t.engineName()) {
+            case "racy-2012" -> "no M8 recheck: B1 lost probe (soak: lost-probe)";
+            case "remove-race" -> "no M9 fence: B3 bound after removal (soak: bound-after-removal)";
+            case "locking-2026" -> "device lock for every match, dc23806a7c47: B4 (soak: deadlock)";
+            default -> "known bugs " + t.knownBugs();
+        };
     }
 }

@@ -18,8 +18,10 @@ import picocli.CommandLine.Spec;
  * file and field, or the flag; {@value #INTERNAL_ERROR} a bug in the harness itself.
  */
 @Command(name = "stress", mixinStandardHelpOptions = true, version = "deferprobe stress 0.1.0",
-        description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome.",
-        subcommands = {RunCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
+        description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome (run), "
+                + "soaks engines with seeded random workloads and checks every invariant (soak), "
+                + "or writes a device tree as a JSON scenario (import).",
+        subcommands = {RunCommand.class, SoakCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all ran with no violation and every expectation met",
                 "1:a violation or an unmet expectation on some engine",
@@ -36,7 +38,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (known: run, import, help)");
+        throw new ParameterException(spec.commandLine(), "missing command (known: run, soak, import, help)");
     }
 
     public static void main(String[] args) {
@@ -48,6 +50,9 @@ public final class Main implements Runnable {
     /** Runs the command line, writing to {@code out} and {@code err}; returns the exit status. Never throws. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.getSubcommands().values().stream()
+                .filter(sub -> sub.getCommandSpec().findOption("--engine") != null)
+                .forEach(sub -> sub.getCommandSpec().usageMessage().footer(Engines.helpFooter()));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

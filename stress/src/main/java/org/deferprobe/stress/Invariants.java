@@ -1,0 +1,126 @@
+package org.deferprobe.stress;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deferprobe.engine.DeviceSpec;
+import org.deferprobe.engine.DeviceState;
+import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.KnownBug;
+import org.deferprobe.engine.Snapshot;
+import org.deferprobe.engine.Stats;
+
+/**
+ * The checks a soak runs at quiescence, each a named invariant whose message names the devices involved.
+ *
+ * <ul>
+ *   <li>{@code lost-probe} (M8, M13): a live device, not bound and not failed, whose driver is registered and
+ *       whose requirements are all published (provided by a live bound device). If its latest deferral waited
+ *       for a resource published late (seeds 001/002), B2 explains it;
+ *   <li>{@code bound-after-removal} (M9): the model saw a probe of a device after {@code unregisterDevice}
+ *       returned (its own {@code probe-of-dead-device});
+ *   <li>{@code probe-after-driver-removal} (M10) and {@code concurrent-probe} (M4): as the model saw them;
+ *   <li>{@code counter-mismatch} (M14): probe calls differ from binds + deferrals + failures;
+ *   <li>{@code bound-without-supplier} (M15): a device requiring a resource nobody provides, or on a requires
+ *       cycle, is bound;
+ *   <li>{@code engine-error}: an engine task or a registration call threw, or a probe threw.
+ * </ul>
+ * The watchdog adds {@code deadlock}, {@code livelock} and {@code quiescence-timeout}, the lock-order validator
+ * {@code lock-order}.
+ */
+final class Invariants {
+    private Invariants() {
+    }
+
+    static List<SoakViolation> check(EngineType type, SoakWorkload w, int round, Snapshot snap,
+                                     Set<String> probedParents, Collection<String> opErrors) {
+        List<SoakViolation> out = new ArrayList<>();
+        for (String line : snap.violations()) {
+            int colon = line.indexOf(": ");
+            String rule = colon < 0 ? "engine-error" : line.substring(0, colon);
+            String detail = colon < 0 ? line : line.substring(colon + 2);
+            switch (rule) {
+                case "probe-of-dead-device" -> out.add(explain(type, KnownBug.B3_REMOVE_VS_ASYNC,
+                        new SoakViolation("bound-after-removal", round, detail + " (model: probe-of-dead-device)")));
+                case "concurrent-probe", "probe-after-driver-removal" -> out.add(new SoakViolation(rule, round, detail));
+                default -> out.add(new SoakViolation("engine-error", round, line));
+            }
+        }
+        snap.errors().forEach(e -> out.add(new SoakViolation("engine-error", round, "a probe threw: " + e)));
+        opErrors.forEach(e -> out.add(new SoakViolation("engine-error", round, e)));
+        Stats s = snap.stats();
+        if (s.probeCalls() != s.binds() + s.deferrals() + s.failures()) {
+            out.add(new SoakViolation("counter-mismatch", round, String.format(
+                    "probe calls %d != binds %d + deferrals %d + failures %d", s.probeCalls(), s.binds(),
+                    s.deferrals(), s.failures())));
+        }
+        Set<String> published = new HashSet<>();
+        for (Map.Entry<String, DeviceState> e : snap.states().entrySet()) {
+            if (e.getValue() == DeviceState.BOUND && !e.getKey().startsWith("ll-child-")) {
+                published.addAll(w.deviceByName(e.getKey()).provides());
+            }
+        }
+        for (Map.Entry<String, DeviceState> e : snap.states().entrySet()) {
+            String dev = e.getKey();
+            DeviceState state = e.getValue();
+            if (dev.startsWith("ll-child-")) {
+                continue;
+            }
+            DeviceSpec spec = w.deviceByName(dev);
+            if (state == DeviceState.BOUND) {
+                if (w.cycleDevices.contains(dev) || spec.requires().stream().anyMatch(w.ghosts::contains)) {
+                    out.add(new SoakViolation("bound-without-supplier", round, dev + " is bound though it requires "
+                            + spec.requires() + (w.cycleDevices.contains(dev) ? ", a requires cycle" : ", never provided")));
+                }
+            } else if (state == DeviceState.DEFERRED || state == DeviceState.UNBOUND || state == DeviceState.PROBING) {
+                if (driverRegistered(w, w.driverOf.get(dev), probedParents) && published.containsAll(spec.requires())) {
+                    out.add(lostProbe(type, w, round, snap, dev, state, spec));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static SoakViolation lostProbe(EngineType type, SoakWorkload w, int round, Snapshot snap, String dev,
+                                           DeviceState state, DeviceSpec spec) {
+        String reason = snap.deferred().get(dev);
+        String waitedFor = reason != null && reason.startsWith("waiting for ") ? reason.substring(12) : null;
+        boolean late = waitedFor != null && w.lateResources.contains(waitedFor);
+        String msg = dev + " is " + state.name().toLowerCase() + (reason == null ? "" : " (" + reason + ")")
+                + " but would bind now: its driver " + w.driverOf.get(dev) + " is registered and "
+                + (spec.requires().isEmpty() ? "it requires nothing" : "its requirements " + spec.requires()
+                + " are published")
+                + (late ? "; it waited for " + waitedFor + ", published late (after its provider's probe returned)" : "");
+        SoakViolation v = new SoakViolation("lost-probe", round, msg);
+        return explain(type, late ? KnownBug.B2_LATE_RESOURCE : KnownBug.B1_LOST_PROBE, v);
+    }
+
+    private static SoakViolation explain(EngineType type, KnownBug bug, SoakViolation v) {
+        return type.has(bug) ? v.explained(bug) : v;
+    }
+
+    /** True if the soak registered the driver, or a probe of its parent driver did. */
+    static boolean driverRegistered(SoakWorkload w, String driver, Set<String> probedParents) {
+        if (driver == null) {
+            return false;
+        }
+        if (w.drivers.containsKey(driver)) {
+            return true;
+        }
+        String parent = w.childParent.get(driver);
+        return parent != null && probedParents.contains(parent);
+    }
+
+    /** Whether a violation fails the soak: on a real engine, not when its known bug explains it. */
+    static boolean fails(EngineType type, SoakViolation v) {
+        return type.isBroken() || v.explainedBy() == null;
+    }
+
+    /** The watchdog's verdicts explained by an engine's declared bugs (B4's signature is a deadlock). */
+    static SoakViolation explainWatchdog(EngineType type, SoakViolation v) {
+        return v.check().equals("deadlock") ? explain(type, KnownBug.B4_PROBE_REGISTERS_DRIVER, v) : v;
+    }
+}

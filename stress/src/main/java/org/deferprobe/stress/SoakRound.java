@@ -1,0 +1,397 @@
+package org.deferprobe.stress;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.deferprobe.engine.DeviceSpec;
+import org.deferprobe.engine.DeviceState;
+import org.deferprobe.engine.Engine;
+import org.deferprobe.engine.EngineConfig;
+import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.LockObserver;
+import org.deferprobe.engine.ProbeHook;
+import org.deferprobe.engine.Snapshot;
+
+/**
+ * One round of a soak on a fresh engine: the phases of its {@link RoundPlan} from the plan's threads, each
+ * watched by the watchdog; after every phase but the first, quiescence and the invariants ({@link Invariants}),
+ * a violation seen at several of these points reported once.
+ *
+ * <p>The watchdog polls every 100 ms. Progress is operations returned plus probes called. After one second
+ * without progress it walks the wait-for graph ({@link ThreadDumps}): a cycle is a {@code deadlock}. After
+ * {@code stall} without progress, or {@code hardLimit} in one phase, it reports {@code quiescence-timeout}
+ * with the stuck threads. A device not bound and probed {@code livelockProbes} times in one phase that has
+ * lasted {@code livelockAfter} is a {@code livelock} (B5).
+ *
+ * <p>Ending a round: after a livelock the soak's probe hook makes every further probe throw (so each probe
+ * fails its device and the engine goes quiet) and the round ends without its other checks. After a deadlock
+ * or a timeout the engine is closed and its stuck threads are abandoned (they are daemons, parked for good):
+ * the round ends {@linkplain Result#wedged wedged} and the soak of that engine stops.
+ */
+final class SoakRound {
+    /** How a soak waits and when it calls a round stuck. */
+    record Limits(Duration stall, Duration livelockAfter, long livelockProbes, Duration hardLimit, int executorThreads) {
+        static Limits defaults() {
+            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(2), 2_000, Duration.ofSeconds(120),
+                    EngineConfig.DEFAULT_EXECUTOR_THREADS);
+        }
+
+        Limits withStall(Duration d) {
+            return new Limits(d, livelockAfter, livelockProbes, hardLimit.compareTo(d) < 0 ? d : hardLimit,
+                    executorThreads);
+        }
+    }
+
+    /**
+     * @param ops      operations that returned
+     * @param snapshot at quiescence, or null if the round never got there
+     * @param wedged   threads are stuck for good: the soak of this engine must stop
+     */
+    record Result(int round, long ops, Snapshot snapshot, List<SoakViolation> violations, boolean wedged) {
+    }
+
+    /** Thrown by the probe hook once a round is being ended: fails the probe, which the engine reports. */
+    static final class RoundAborted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RoundAborted() {
+            super("round aborted by the soak", null, false, false);
+        }
+    }
+
+    private static final AtomicInteger ROUNDS_STARTED = new AtomicInteger();
+    private static final List<String> PHASES = List.of("phase 1 (registration storm)",
+            "phase 2 (hot-plug, removal, unload-reload)", "phase 3 (the tail: a late publisher and its consumer)",
+            "phase 4 (the tail: an async provider and a consumer probing across its bind)");
+
+    private final EngineType type;
+    private final SoakWorkload w;
+    private final RoundPlan plan;
+    private final Limits limits;
+    private final LockOrderValidator lockdep;
+    private final String threadPrefix;
+    private final Set<String> parents;
+    private final ProbeHook testHook;
+
+    private final AtomicLong opsDone = new AtomicLong();
+    private final AtomicLong probes = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicLong> probesByDevice = new ConcurrentHashMap<>();
+    private final Set<String> probedParents = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<String> opErrors = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger livelockChildren = new AtomicInteger();
+    /** The device whose probe hook runs on this thread, to see probes that start inside another's probe. */
+    private final ThreadLocal<String> inHook = new ThreadLocal<>();
+    /** Per device: probes of other devices that started inside its probe (a probe that makes progress elsewhere). */
+    private final ConcurrentHashMap<String, AtomicLong> nestedProbes = new ConcurrentHashMap<>();
+    private volatile boolean abort;
+    private Engine engine;
+    /** Threads that existed before this round: not this round's, whatever they are stuck on. */
+    private Set<Long> before = Set.of();
+
+    SoakRound(EngineType type, SoakWorkload w, RoundPlan plan, Limits limits, LockOrderValidator lockdep,
+              ProbeHook testHook) {
+        this.testHook = testHook;
+        this.type = type;
+        this.w = w;
+        this.plan = plan;
+        this.limits = limits;
+        this.lockdep = lockdep;
+        this.threadPrefix = "soak-" + ROUNDS_STARTED.incrementAndGet() + "-r" + plan.round() + "-op-";
+        this.parents = new HashSet<>(w.childParent.values());
+    }
+
+    long opsDone() {
+        return opsDone.get();
+    }
+
+    long probes() {
+        return probes.get();
+    }
+
+    Result run() {
+        before = ThreadDumps.liveThreadIds();
+        LockObserver observer = lockdep == null ? LockObserver.NONE : lockdep;
+        engine = type.create(new EngineConfig(limits.executorThreads(), this::hook, observer));
+        int phases = plan.phases().size();
+        CountDownLatch[] start = new CountDownLatch[phases];
+        CountDownLatch[] done = new CountDownLatch[phases];
+        for (int p = 0; p < phases; p++) {
+            start[p] = new CountDownLatch(p == 0 ? 0 : 1);
+            done[p] = new CountDownLatch(plan.threads());
+        }
+        List<SoakViolation> violations = new ArrayList<>();
+        try {
+            for (int t = 0; t < plan.threads(); t++) {
+                int n = t;
+                Thread th = new Thread(null, () -> opThread(n, start, done), threadPrefix + n, 256 * 1024);
+                th.setDaemon(true);
+                th.start();
+            }
+            SoakViolation v = null;
+            Snapshot snap = null;
+            for (int p = 0; p < phases && v == null; p++) {
+                start[p].countDown();
+                CountDownLatch phaseDone = done[p];
+                v = watch(PHASES.get(p), () -> phaseDone.await(100, TimeUnit.MILLISECONDS));
+                if (v == null && p > 0) { // phase 2 runs into phase 1's async probes on purpose
+                    v = watch("quiescence after " + PHASES.get(p), () -> engine.awaitQuiescence(Duration.ofMillis(100)));
+                    if (v == null) {
+                        snap = engine.snapshot();
+                        for (SoakViolation found : Invariants.check(type, w, plan.round(), snap, probedParents, opErrors)) {
+                            if (violations.stream().noneMatch(x -> x.check().equals(found.check())
+                                    && x.message().equals(found.message()))) {
+                                violations.add(found);
+                            }
+                        }
+                        opErrors.clear();
+                    }
+                }
+            }
+            if (v == null) {
+                addLockOrder(violations);
+                return new Result(plan.round(), opsDone.get(), snap, violations, false);
+            }
+            violations.add(v);
+            addLockOrder(violations);
+            abort = true;
+            releaseAll(start);
+            boolean wedged = !v.check().equals("livelock") || !settle(done[phases - 1]);
+            return new Result(plan.round(), opsDone.get(), null, violations, wedged);
+        } finally {
+            abort = true;
+            releaseAll(start);
+            engine.close();
+            if (lockdep != null) {
+                lockdep.forgetDeadThreads();
+            }
+        }
+    }
+
+    private static void releaseAll(CountDownLatch[] start) {
+        for (CountDownLatch l : start) {
+            l.countDown();
+        }
+    }
+
+    /** After a livelock: waits for the op threads and quiescence with every probe failing. */
+    private boolean settle(CountDownLatch lastPhase) {
+        try {
+            return lastPhase.await(limits.stall().toMillis(), TimeUnit.MILLISECONDS)
+                    && engine.awaitQuiescence(limits.stall());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void addLockOrder(List<SoakViolation> violations) {
+        if (lockdep != null) {
+            for (String inversion : lockdep.drainInversions()) {
+                violations.add(new SoakViolation("lock-order", plan.round(), inversion));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the operations
+
+    private void opThread(int n, CountDownLatch[] start, CountDownLatch[] done) {
+        for (int p = 0; p < start.length; p++) {
+            try {
+                start[p].await();
+                runOps(plan.phases().get(p).get(n));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                done[p].countDown();
+            }
+        }
+    }
+
+    private void runOps(List<RoundPlan.Op> ops) {
+        for (RoundPlan.Op op : ops) {
+            if (abort) {
+                return;
+            }
+            try {
+                switch (op.kind()) {
+                    case REGISTER_DEVICE -> engine.registerDevice(deviceSpec(op.name()));
+                    case REGISTER_DRIVER -> engine.registerDriver(w.drivers.get(op.name()));
+                    case UNLOAD_RELOAD -> {
+                        engine.unregisterDriver(op.name());
+                        engine.registerDriver(w.drivers.get(op.name()));
+                    }
+                    case REMOVE_DEVICE -> engine.unregisterDevice(op.name());
+                    case HOTPLUG -> {
+                        engine.registerDevice(deviceSpec(op.name()));
+                        engine.unregisterDevice(op.name());
+                    }
+                    case TRIGGER -> engine.trigger();
+                    default -> throw new IllegalStateException("bad op " + op);
+                }
+            } catch (RuntimeException e) {
+                if (!abort) {
+                    opErrors.add(op + " threw " + e);
+                }
+            }
+            opsDone.incrementAndGet();
+        }
+    }
+
+    private DeviceSpec deviceSpec(String name) {
+        return w.deviceByName(name);
+    }
+
+    /** The probe hook: counts, learns which parents probed (so their children are registered), plays B5. */
+    private void hook(String device, String driver, String missing) throws Exception {
+        probes.incrementAndGet();
+        if (abort) {
+            throw new RoundAborted();
+        }
+        testHook.afterCheck(device, driver, missing);
+        String outer = inHook.get();
+        if (outer != null) {
+            nestedProbes.computeIfAbsent(outer, k -> new AtomicLong()).incrementAndGet();
+        }
+        if (parents.contains(driver)) {
+            probedParents.add(driver);
+        }
+        if (device.startsWith("ll-child-")) {
+            return;
+        }
+        probesByDevice.computeIfAbsent(device, k -> new AtomicLong()).incrementAndGet();
+        if (w.livelock && device.equals(SoakWorkload.LIVELOCK_DEVICE)) {
+            // B5 (the 2018 dwc3 report): the probe adds a child that binds, which triggers, then defers
+            String child = "ll-child-" + livelockChildren.incrementAndGet();
+            inHook.set(device);
+            try {
+                engine.registerDevice(new DeviceSpec(child, DeviceSpec.DEFAULT_BUS,
+                        List.of(SoakWorkload.LIVELOCK_CHILD_DRIVER), List.of(), List.of(child)));
+            } finally {
+                inHook.remove();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the watchdog
+
+    interface Done {
+        boolean await() throws InterruptedException;
+    }
+
+    /** Waits for {@code done}; null when it came, else the violation that ended the wait. */
+    private SoakViolation watch(String phase, Done done) {
+        long start = System.nanoTime();
+        long lastProgress = -1;
+        long lastChange = start;
+        boolean deadlockChecked = false;
+        Map<String, Long> base = counts();
+        try {
+            while (!done.await()) {
+                long now = System.nanoTime();
+                long progress = opsDone.get() + probes.get();
+                if (progress != lastProgress) {
+                    lastProgress = progress;
+                    lastChange = now;
+                    deadlockChecked = false;
+                }
+                long stalledMillis = (now - lastChange) / 1_000_000;
+                if (stalledMillis >= 1_000 && !deadlockChecked) {
+                    deadlockChecked = true;
+                    SoakViolation v = deadlock(phase);
+                    if (v != null) {
+                        return v;
+                    }
+                }
+                if (now - start >= limits.livelockAfter().toNanos()) {
+                    SoakViolation v = livelock(base, now - start);
+                    if (v != null) {
+                        return v;
+                    }
+                }
+                if (stalledMillis >= limits.stall().toMillis()) {
+                    SoakViolation v = deadlock(phase);
+                    return v != null ? v : timeout(phase, "no progress for " + stalledMillis + " ms");
+                }
+                if (now - start >= limits.hardLimit().toNanos()) {
+                    return timeout(phase, "not done after " + limits.hardLimit().toSeconds() + " s though work goes on");
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return timeout(phase, "the soak was interrupted");
+        }
+    }
+
+    private Map<String, Long> counts() {
+        Map<String, Long> m = new ConcurrentHashMap<>();
+        probesByDevice.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    private SoakViolation deadlock(String phase) {
+        ThreadDumps.Deadlock d = ThreadDumps.find(id -> !before.contains(id),
+                id -> lockdep == null ? List.of() : lockdep.heldBy(id));
+        if (d == null) {
+            return null;
+        }
+        List<String> shown = d.threads().subList(0, Math.min(6, d.threads().size()));
+        String msg = d.threads().size() + " threads stuck in a deadlock in " + phase + ": " + String.join(", ", shown)
+                + (shown.size() < d.threads().size() ? ", ..." : "");
+        return new SoakViolation("deadlock", plan.round(), msg, null, d.dump());
+    }
+
+    private SoakViolation livelock(Map<String, Long> base, long waitedNanos) {
+        List<Map.Entry<String, Long>> over = new ArrayList<>();
+        for (Map.Entry<String, AtomicLong> e : probesByDevice.entrySet()) {
+            long n = e.getValue().get() - base.getOrDefault(e.getKey(), 0L);
+            if (n >= limits.livelockProbes()) {
+                over.add(Map.entry(e.getKey(), n));
+            }
+        }
+        if (over.isEmpty()) {
+            return null;
+        }
+        Snapshot snap = engine.snapshot();
+        over.removeIf(e -> snap.stateOf(e.getKey()) == DeviceState.BOUND);
+        if (over.isEmpty()) {
+            return null;
+        }
+        over.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        List<String> culprits = new ArrayList<>();
+        StringBuilder victims = new StringBuilder();
+        int listed = 0;
+        for (Map.Entry<String, Long> e : over) {
+            AtomicLong nested = nestedProbes.get(e.getKey());
+            if (nested != null) {
+                culprits.add(e.getKey() + " x" + e.getValue() + " (" + nested.get() + " probes of other devices "
+                        + "started inside its probes)");
+            } else if (listed++ < 10) {
+                victims.append(listed == 1 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
+            }
+        }
+        String msg = String.format("%d devices re-probed again and again in %.1f s of one phase without binding, "
+                        + "while the engine never went quiet (B5: a probe that makes progress elsewhere and defers); "
+                        + "%s; re-probed by its triggers: %s%s; round ended", over.size(), waitedNanos / 1e9,
+                culprits.isEmpty() ? "no probe seen making progress inside itself" : "culprit: "
+                        + String.join(", ", culprits), victims.length() == 0 ? "none" : victims,
+                listed > 10 ? ", ..." : "");
+        return new SoakViolation("livelock", plan.round(), msg);
+    }
+
+    private SoakViolation timeout(String phase, String why) {
+        String dump = ThreadDumps.dump(id -> !before.contains(id), List.of(threadPrefix, type.engineName() + "-"),
+                id -> lockdep == null ? List.of() : lockdep.heldBy(id));
+        return new SoakViolation("quiescence-timeout", plan.round(), phase + ": " + why, null, dump);
+    }
+}

@@ -1,0 +1,221 @@
+package org.deferprobe.stress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.KnownBug;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The soak bites: each deliberately broken engine is caught with its own invariant within the CI soak, the
+ * kernel's B2 shows up only on late-publication waiters, and every real engine passes the same soak with the
+ * same seeds. The CI soak is small (400 devices, 64 threads, 4 s per engine and seed) so that all of it stays
+ * well under the budget on two cores; docs/soak.md has the 10-out-of-10 runs and the long soaks.
+ */
+class SoakTest {
+    static final long[] SEEDS = {1, 2};
+    static final int DEVICES = 400;
+    static final int THREADS = 64;
+    static final Duration CI_DURATION = Duration.ofSeconds(4);
+    static final Duration BUDGET = Duration.ofSeconds(60);
+
+    record Run(Soak.Summary summary, String out) {
+    }
+
+    static Run soak(EngineType type, long seed, Duration duration, boolean livelock) {
+        return soak(type, seed, duration, livelock, DEVICES);
+    }
+
+    static Run soak(EngineType type, long seed, Duration duration, boolean livelock, int devices) {
+        Soak.Settings s = new Soak.Settings(seed, devices, THREADS, duration, null, livelock,
+                SoakRound.Limits.defaults(), Duration.ofSeconds(2), false);
+        StringWriter text = new StringWriter();
+        Soak.Summary sum = assertTimeoutPreemptively(BUDGET,
+                () -> new Soak(type, SoakWorkload.generate(seed, devices, livelock), s, new PrintWriter(text)).run(),
+                "the soak of " + type.engineName() + " did not end within " + BUDGET);
+        return new Run(sum, text.toString());
+    }
+
+    static Stream<Arguments> brokenEnginesAndSeeds() {
+        return EngineType.broken().stream().flatMap(t -> Stream.of(Arguments.of(t, SEEDS[0]), Arguments.of(t, SEEDS[1])));
+    }
+
+    static Stream<Arguments> realEnginesAndSeeds() {
+        return EngineType.real().stream().flatMap(t -> Stream.of(Arguments.of(t, SEEDS[0]), Arguments.of(t, SEEDS[1])));
+    }
+
+    /** The invariant that names each broken engine's bug. */
+    static String expectedCheck(EngineType t) {
+        if (t.has(KnownBug.B1_LOST_PROBE)) {
+            return "lost-probe";
+        }
+        if (t.has(KnownBug.B3_REMOVE_VS_ASYNC)) {
+            return "bound-after-removal";
+        }
+        if (t.has(KnownBug.B4_PROBE_REGISTERS_DRIVER)) {
+            return "deadlock";
+        }
+        throw new AssertionError("no expected check for " + t);
+    }
+
+    static KnownBug ownBug(EngineType t) {
+        return t.knownBugs().stream().filter(b -> b != KnownBug.B2_LATE_RESOURCE).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("brokenEnginesAndSeeds")
+    void everyBrokenEngineIsCaughtWithItsOwnInvariant(EngineType type, long seed) {
+        Run r = soak(type, seed, CI_DURATION, false);
+        Soak.Summary s = r.summary();
+        assertFalse(s.passed(), r.out());
+        String check = expectedCheck(type);
+        KnownBug bug = ownBug(type);
+        assertTrue(s.failing().stream().anyMatch(v -> v.check().equals(check) && v.explainedBy() == bug),
+                () -> type.engineName() + " not caught with " + check + " (" + bug + "):\n" + r.out());
+        assertTrue(s.caught().contains(bug), r.out());
+        assertTrue(r.out().contains("replay: " + Soak.JAR + " soak --engine " + type.engineName() + " --seed " + seed),
+                r.out());
+    }
+
+    @Test
+    void racy2012LosesAProbeThatNoLatePublicationExplains() {
+        Run r = soak(EngineType.RACY_2012, SEEDS[0], CI_DURATION, false);
+        assertTrue(r.summary().failing().stream().anyMatch(v -> v.check().equals("lost-probe")
+                && v.explainedBy() == KnownBug.B1_LOST_PROBE && !v.message().contains("published late")), r.out());
+    }
+
+    @Test
+    void locking2026DeadlockIsReportedWithThreadsAndLocksAndTheRoundEnds() {
+        Run r = soak(EngineType.LOCKING_2026, SEEDS[0], Duration.ofSeconds(30), false);
+        SoakViolation v = r.summary().failing().stream().filter(x -> x.check().equals("deadlock")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.out()));
+        assertTrue(v.detail().contains("itself: a non-reentrant lock taken twice"), v.detail());
+        assertTrue(v.detail().contains("holds (lock classes, outermost first): device "), v.detail());
+        assertTrue(v.detail().contains("waits for "), v.detail());
+        assertTrue(r.summary().stoppedBy() != null && r.summary().stoppedBy().contains("wedged"), r.out());
+        assertTrue(r.summary().elapsedMillis() < 30_000, "the soak went on after the engine wedged");
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("realEnginesAndSeeds")
+    void everyRealEnginePassesTheSameSoak(EngineType type, long seed) {
+        Run r = soak(type, seed, CI_DURATION, false);
+        Soak.Summary s = r.summary();
+        assertTrue(s.passed(), () -> type.engineName() + " failed the soak:\n" + r.out());
+        assertNull(s.stoppedBy(), r.out());
+        assertTrue(s.rounds() >= 1 && s.binds() > DEVICES / 2, r.out());
+        for (SoakViolation v : s.known()) {
+            assertTrue(type.has(v.explainedBy()), v.toString());
+        }
+    }
+
+    @Test
+    void theKernelLosesProbesOnlyOfDevicesThatWaitedForALatePublication() {
+        Run r = soak(EngineType.KERNEL, SEEDS[0], CI_DURATION, false);
+        Soak.Summary s = r.summary();
+        assertTrue(s.passed(), r.out());
+        assertFalse(s.known().isEmpty(), () -> "B2 never showed:\n" + r.out());
+        for (SoakViolation v : s.known()) {
+            assertEquals("lost-probe", v.check(), v.toString());
+            assertEquals(KnownBug.B2_LATE_RESOURCE, v.explainedBy(), v.toString());
+            assertTrue(v.message().contains("published late"), v.toString());
+        }
+        assertEquals(List.of(), s.failing(), r.out());
+    }
+
+    @Test
+    void aLivelockIsReportedAndEndsTheRoundOnEveryRealEngine() {
+        for (EngineType type : EngineType.real()) {
+            Run r = soak(type, SEEDS[0], Duration.ofMillis(1), true, 100);
+            SoakViolation v = r.summary().failing().stream().filter(x -> x.check().equals("livelock")).findFirst()
+                    .orElseThrow(() -> new AssertionError(type.engineName() + ":\n" + r.out()));
+            assertTrue(v.message().contains("culprit: " + SoakWorkload.LIVELOCK_DEVICE + " x"), v.message());
+            assertTrue(v.message().contains("round ended"), v.message());
+            assertNull(r.summary().stoppedBy(), "a livelocked round must end, not wedge: " + r.out());
+        }
+    }
+
+    @Test
+    void theWatchdogEndsARoundStuckWithoutADeadlockCycle() {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        Soak.Settings s = new Soak.Settings(1, DEVICES, THREADS, Duration.ofSeconds(30), null, false,
+                SoakRound.Limits.defaults().withStall(Duration.ofSeconds(2)), Duration.ofSeconds(2), false);
+        StringWriter text = new StringWriter();
+        Soak.Summary sum = assertTimeoutPreemptively(BUDGET, () -> new Soak(EngineType.KERNEL,
+                SoakWorkload.generate(1, DEVICES, false), s, new PrintWriter(text))
+                .withTestHook((device, driver, missing) -> {
+                    if (device.equals("d7")) {
+                        never.await(); // a probe that waits for hardware that never answers
+                    }
+                }).run());
+        SoakViolation v = sum.failing().stream().filter(x -> x.check().equals("quiescence-timeout")).findFirst()
+                .orElseThrow(() -> new AssertionError(text.toString()));
+        assertTrue(v.message().contains("no progress for"), v.message());
+        assertTrue(v.detail().contains("SoakTest") && v.detail().contains("CountDownLatch.await"), v.detail());
+        assertTrue(sum.stoppedBy() != null && sum.stoppedBy().contains("wedged"), text.toString());
+        assertTrue(sum.elapsedMillis() < 30_000, "the soak went on after the round was stuck");
+        never.countDown();
+    }
+
+    @Test
+    void theSameSeedRegeneratesTheSameWorkloadAndOperations() {
+        SoakWorkload a = SoakWorkload.generate(42, 500, false);
+        SoakWorkload b = SoakWorkload.generate(42, 500, false);
+        assertEquals(a.fingerprint(), b.fingerprint());
+        assertEquals(a.devices, b.devices);
+        assertEquals(a.drivers, b.drivers);
+        assertNotEquals(a.fingerprint(), SoakWorkload.generate(43, 500, false).fingerprint());
+        for (int round : new int[] {0, 7}) {
+            RoundPlan p = RoundPlan.generate(a, round, 32);
+            RoundPlan q = RoundPlan.generate(b, round, 32);
+            assertEquals(p, q);
+            assertEquals(p.fingerprint(), q.fingerprint());
+        }
+        assertNotEquals(RoundPlan.generate(a, 0, 32).fingerprint(), RoundPlan.generate(a, 1, 32).fingerprint());
+    }
+
+    @Test
+    void theWorkloadHasEveryIngredient() {
+        SoakWorkload w = SoakWorkload.generate(5, 2000, false);
+        assertFalse(w.orphans.isEmpty());
+        assertEquals(6, w.cycleDevices.size());
+        assertTrue(w.lateResources.size() > 50);
+        assertTrue(w.childParent.size() > 10);
+        assertTrue(w.drivers.values().stream().anyMatch(org.deferprobe.engine.DriverSpec::fails));
+        assertTrue(w.drivers.values().stream().anyMatch(d -> d.probe() == org.deferprobe.engine.ProbeType.ASYNC));
+        assertTrue(w.childParent.keySet().stream().anyMatch(child -> {
+            String parent = w.childParent.get(child);
+            return w.drivers.get(parent).bus().equals(w.drivers.get(parent).registersDrivers().stream()
+                    .filter(c -> c.name().equals(child)).findFirst().orElseThrow().bus());
+        }), "some probe registers a driver on its own bus (what locking-2026 deadlocks on)");
+        RoundPlan p = RoundPlan.generate(w, 0, 200);
+        assertEquals(200, p.phases().get(0).size());
+        assertTrue(p.phases().get(1).stream().flatMap(List::stream).anyMatch(op -> op.kind() == RoundPlan.Kind.HOTPLUG));
+        assertTrue(p.phases().get(0).stream().flatMap(List::stream)
+                .anyMatch(op -> op.kind() == RoundPlan.Kind.UNLOAD_RELOAD));
+    }
+
+    @Test
+    void thousandsOfThreadsWork() {
+        Soak.Settings s = new Soak.Settings(9, 300, 2_000, Duration.ofMillis(1), null, false,
+                SoakRound.Limits.defaults(), Duration.ofSeconds(5), false);
+        StringWriter text = new StringWriter();
+        Soak.Summary sum = assertTimeoutPreemptively(BUDGET,
+                () -> new Soak(EngineType.KERNEL, SoakWorkload.generate(9, 300, false), s, new PrintWriter(text)).run());
+        assertTrue(sum.passed(), text.toString());
+        assertEquals(1, sum.rounds());
+    }
+}
