@@ -136,10 +136,20 @@ class SoakTest {
         assertEquals(List.of(), s.failing(), r.out());
     }
 
+    /**
+     * B5 on every real engine that retries deferred devices on any trigger. The indexed engine parks the
+     * livelocking device on the resource it names (which never comes), so the child's bind does not re-probe
+     * it: no livelock there, and the round passes; that immunity is asserted too.
+     */
     @Test
     void aLivelockIsReportedAndEndsTheRoundOnEveryRealEngine() {
         for (EngineType type : EngineType.real()) {
             Run r = soak(type, SEEDS[0], Duration.ofMillis(1), true, 100);
+            if (type == EngineType.INDEXED) {
+                assertTrue(r.summary().failing().stream().noneMatch(x -> x.check().equals("livelock")), r.out());
+                assertTrue(r.summary().passed(), r.out());
+                continue;
+            }
             SoakViolation v = r.summary().failing().stream().filter(x -> x.check().equals("livelock")).findFirst()
                     .orElseThrow(() -> new AssertionError(type.engineName() + ":\n" + r.out()));
             assertTrue(v.message().contains("culprit: " + SoakWorkload.LIVELOCK_DEVICE + " x"), v.message());
