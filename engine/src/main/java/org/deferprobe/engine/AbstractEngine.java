@@ -198,11 +198,16 @@ abstract class AbstractEngine implements Engine {
     public boolean unregisterDriver(String driverName) {
         beginOperation();
         try {
-            Driver drv = registry.removeDriver(driverName);
+            Driver drv = registry.driver(driverName);
             if (drv == null) {
                 return false;
             }
+            // Marked gone before it leaves the registry: a driver of the same name can only be registered
+            // after the removal, and then sees this one's pending async attaches as refused (M3, M10).
             drv.registered = false;
+            if (!registry.removeDriver(drv)) {
+                return false; // a concurrent unregistration of the same driver won
+            }
             drv.awaitNoProbes();
             drv.removed = true;
             for (Device d : new ArrayList<>(drv.boundDevices)) {

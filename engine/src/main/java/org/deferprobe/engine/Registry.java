@@ -70,17 +70,26 @@ final class Registry {
         return drv;
     }
 
-    Driver removeDriver(String name) {
-        Driver drv = drivers.remove(name);
-        if (drv != null) {
-            for (String id : drv.spec.matches()) {
-                List<Driver> list = driversByKey.get(key(drv.spec.bus(), id));
-                if (list != null) {
-                    list.remove(drv);
-                }
+    /** The registered driver of that name, or null. */
+    Driver driver(String name) {
+        return drivers.get(name);
+    }
+
+    /**
+     * Removes exactly this driver from the names and the index; false if it is no longer registered (a
+     * concurrent unregistration won), so a stale caller never removes a newer driver of the same name.
+     */
+    boolean removeDriver(Driver drv) {
+        if (!drivers.remove(drv.name, drv)) {
+            return false;
+        }
+        for (String id : drv.spec.matches()) {
+            List<Driver> list = driversByKey.get(key(drv.spec.bus(), id));
+            if (list != null) {
+                list.remove(drv);
             }
         }
-        return drv;
+        return true;
     }
 
     Device device(String name) {
