@@ -42,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--scenario", required = true, paramLabel = "FILE",
-            description = "A scenario: .json (format 1) or .dtb (a flattened device tree).")
+            description = "A scenario: .json (format 1), .dtb (a flattened device tree), or a directory of .dtb "
+                    + "files (a rack: every board in one engine).")
     Path scenarioFile;
 
     @Option(names = "--engine", required = true, paramLabel = "NAME", converter = Engines.class,
