@@ -47,8 +47,8 @@ final class Engines implements ITypeConverter<Engines.Choice> {
     static String[] helpFooter() {
         List<String> lines = new ArrayList<>();
         lines.add("");
-        lines.add("Deliberately broken engines, never part of 'all' (each the kernel engine with one");
-        lines.add("fix taken out, so that anyone can watch the soak catch its bug):");
+        lines.add("Deliberately broken engines, never part of 'all' (each the kernel");
+        lines.add("engine with one fix taken out, to watch the soak catch its bug):");
         for (EngineType t : EngineType.broken()) {
             lines.add(String.format("  %-13s %s", t.engineName(), describe(t)));
         }
