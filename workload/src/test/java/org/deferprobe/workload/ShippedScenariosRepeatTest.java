@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every shipped scenario passes N repetitions in a row on every real engine that does not keep the
  * scenario's bug on purpose: races that a single run misses show up here. N is 10 in the build; the
  * acceptance run uses 200:
- * {@code mvn -B -o -pl workload -am test -Dtest=ShippedScenariosRepeatTest -Dsurefire.failIfNoSpecifiedTests=false -Dscenarios.repeat=200}.
+ * {@code mvn -B -pl workload -am test -Dtest=ShippedScenariosRepeatTest -Dsurefire.failIfNoSpecifiedTests=false -Dscenarios.repeat=200}.
  */
 class ShippedScenariosRepeatTest {
     static final String REPEAT = "scenarios.repeat";
