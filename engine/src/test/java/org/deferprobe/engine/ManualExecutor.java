@@ -6,7 +6,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** An executor that never starts a thread: tasks wait until a test runs them, on the test's thread. */
+/**
+ * An executor that never starts a thread: tasks wait until a test runs them, on the test's thread. The
+ * forced-interleaving tests use it, and so do the jcstress tests (through the engine's test-jar), where
+ * "the worker" is whichever actor runs the waiting tasks and the arbiter finishes what is left.
+ */
 final class ManualExecutor extends ThreadPoolExecutor {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
@@ -26,6 +30,7 @@ final class ManualExecutor extends ThreadPoolExecutor {
         return tasks.size();
     }
 
+    /** Runs one waiting task on the calling thread; false if none waits. */
     boolean runOne() {
         Runnable r = tasks.poll();
         if (r == null) {
@@ -35,6 +40,7 @@ final class ManualExecutor extends ThreadPoolExecutor {
         return true;
     }
 
+    /** Runs waiting tasks, and those they schedule, until none is left; how many ran. */
     int runAll() {
         int n = 0;
         while (runOne()) {

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * The three two-actor races of issue 3, each set up on a fresh engine whose executor is an
- * {@link ActorExecutor}. Shared by the real-engine tests and the flawed variants, which differ only in the
+ * {@link ManualExecutor}. Shared by the real-engine tests and the flawed variants, which differ only in the
  * engine they build.
  */
 final class Fixtures {
@@ -18,7 +18,7 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static AbstractEngine engine(EngineType type, ActorExecutor ex, Set<TestFlaw> flaws) {
+    static AbstractEngine engine(EngineType type, ManualExecutor ex, Set<TestFlaw> flaws) {
         EngineConfig config = EngineConfig.defaults();
         return switch (type) {
             case LOCK_FREE -> new LockFreeEngine(config, ex, flaws);
@@ -39,7 +39,7 @@ final class Fixtures {
      * what is left. Forbidden: c stays deferred although r is published.
      */
     static final class DeferVsPublish {
-        final ActorExecutor ex = new ActorExecutor();
+        final ManualExecutor ex = new ManualExecutor();
         final AbstractEngine e;
 
         DeferVsPublish(EngineType type, Set<TestFlaw> flaws) {
@@ -71,7 +71,7 @@ final class Fixtures {
      * followed by a pass that retries c, so c stays deferred with r published.
      */
     static final class TriggerVsPassEnd {
-        final ActorExecutor ex = new ActorExecutor();
+        final ManualExecutor ex = new ManualExecutor();
         final AbstractEngine e;
 
         TriggerVsPassEnd(EngineType type, Set<TestFlaw> flaws) {
@@ -102,7 +102,7 @@ final class Fixtures {
      * Actor 1 unregisters d; actor 2 is the worker running the attach. Forbidden: d bound after removal.
      */
     static final class RemoveVsAsyncAttach {
-        final ActorExecutor ex = new ActorExecutor();
+        final ManualExecutor ex = new ManualExecutor();
         final AbstractEngine e;
         final Device d;
 
