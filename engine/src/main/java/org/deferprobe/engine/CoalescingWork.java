@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  * a single key, and Caffeine's drain status. Linearization points: the CAS in schedule(); the CAS out of
  * RUNNING in the worker's settle. Only the worker leaves RUNNING and RUNNING_DIRTY; only schedule() leaves
  * IDLE. Once shut down, schedule() refuses, and work already queued or running still completes (drain).
+ * Quiescence (M13): the tracker counts one unit from before the IDLE to QUEUED CAS until after the CAS back to
+ * IDLE, so "state is not IDLE" implies "counted". Counting after the CAS would let a request from tracked
+ * work coalesce into a QUEUED run that nobody counts yet, end its own work, and let awaitQuiescence return
+ * while the run it needs was never submitted; a request that loses the CAS undoes its count.
  */
 final class CoalescingWork implements Runnable {
     /** Not queued and not running. */
@@ -75,11 +79,12 @@ final class CoalescingWork implements Runnable {
             int s = state.get();
             switch (s) {
                 case IDLE -> {
+                    tracker.begin(); // counted before it is QUEUED: nobody can coalesce into an uncounted run
                     if (state.compareAndSet(IDLE, QUEUED)) { // linearization point: queued
-                        tracker.begin();
                         submit();
                         return true;
                     }
+                    tracker.end(); // another request queued it first, counted by that request
                 }
                 case QUEUED, RUNNING_DIRTY -> {
                     return false; // coalesced: a run that starts after this call is already due

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #end()}, so the count never reaches zero while work remains; zero is therefore a stable
  * quiescent state until an outside call starts new work. The monitor is taken only on the transition to
  * zero and by waiters.
+ * Not final only so that tests can pause {@link #begin()} to force an interleaving (package-private class).
  */
-final class WorkTracker {
+class WorkTracker {
     private final AtomicLong outstanding = new AtomicLong();
 
     void begin() {

@@ -209,6 +209,60 @@ class CoalescingWorkTest {
         assertTrue(errors.isEmpty(), errors::toString);
     }
 
+    /**
+     * M13 (issue 9, bug 3): a request is counted before it can be coalesced into. An untracked request (an
+     * explicit trigger from outside) is paused inside the tracker's begin(); a request from tracked work (a
+     * probe that binds and triggers) then arrives and ends its own work. Had the first request moved the item
+     * to QUEUED before counting it, the second would coalesce into an uncounted run and quiescence would be
+     * reported while the run it needs was never submitted. Forced interleaving, no sleeps.
+     */
+    @Test
+    void aRequestIsCountedBeforeAnotherCanCoalesceIntoIt() throws Exception {
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        PausingTracker counted = new PausingTracker(paused, resume);
+        CoalescingWork w = new CoalescingWork(runs::incrementAndGet, manual, counted, errors::add);
+        Thread outside = new Thread(w::schedule, "explicit-trigger");
+        counted.pauseThread = outside;
+        outside.start();
+        await(paused); // the outside request is inside begin(), not yet counted
+
+        counted.begin(); // tracked work, e.g. a probe that binds ...
+        w.schedule(); // ... and triggers
+        counted.end(); // ... and returns
+
+        assertFalse(counted.await(Duration.ZERO),
+                "quiescent while the run the tracked work asked for is owed (state " + w.state() + ")");
+        resume.countDown();
+        outside.join();
+        assertEquals(1, manual.runAll(), "the two requests coalesce into one run");
+        assertEquals(1, runs.get());
+        assertTrue(counted.await(Duration.ZERO));
+        assertEquals(CoalescingWork.IDLE, w.state());
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /** A tracker whose begin() pauses once, before counting, on one chosen thread. */
+    private static final class PausingTracker extends WorkTracker {
+        private final CountDownLatch paused;
+        private final CountDownLatch resume;
+        volatile Thread pauseThread;
+
+        PausingTracker(CountDownLatch paused, CountDownLatch resume) {
+            this.paused = paused;
+            this.resume = resume;
+        }
+
+        @Override
+        void begin() {
+            if (Thread.currentThread() == pauseThread && paused.getCount() > 0) {
+                paused.countDown();
+                CoalescingWorkTest.await(resume);
+            }
+            super.begin();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {
