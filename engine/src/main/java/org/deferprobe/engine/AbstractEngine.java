@@ -199,15 +199,13 @@ abstract class AbstractEngine implements Engine {
         beginOperation();
         try {
             Driver drv = registry.driver(driverName);
-            if (drv == null) {
-                return false;
+            if (drv == null || !registry.claimDriverRemoval(drv)) {
+                return false; // none, or a concurrent unregistration of the same driver claimed it
             }
-            // Marked gone before it leaves the registry: a driver of the same name can only be registered
-            // after the removal, and then sees this one's pending async attaches as refused (M3, M10).
-            drv.registered = false;
-            if (!registry.removeDriver(drv)) {
-                return false; // a concurrent unregistration of the same driver won
-            }
+            // bus_remove_driver: off the match index first (claimDriverRemoval), then driver_detach, and the
+            // name released last. Until then registerDriver of the same name returns false (-EBUSY): a new
+            // instance registered earlier would walk past devices still bound to this one, which this
+            // unregistration then unbinds, and nothing would ever probe them again (M3).
             drv.awaitNoProbes();
             drv.removed = true;
             for (Device d : new ArrayList<>(drv.boundDevices)) {
@@ -220,6 +218,7 @@ abstract class AbstractEngine implements Engine {
                     unlockDevice(d);
                 }
             }
+            registry.releaseDriverName(drv);
             return true;
         } finally {
             endOperation();

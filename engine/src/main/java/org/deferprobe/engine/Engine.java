@@ -38,16 +38,19 @@ public interface Engine extends AutoCloseable {
      * attaches are scheduled and this returns at once.
      *
      * @return false if a driver of that name is already registered (a probe that registers a driver twice
-     *         is not an error: M11)
+     *         is not an error: M11), or is still being unregistered: its name is held until its devices are
+     *         detached, as the kernel's driver_find still finds it and driver_register fails with -EBUSY;
+     *         register again once {@link #unregisterDriver} returned
      * @throws IllegalStateException if the engine is closed
      */
     boolean registerDriver(DriverSpec driver);
 
     /**
-     * Unregisters a driver (M10): waits for its in-flight probes, unbinds every device bound to it;
-     * afterwards its probe is never called again.
+     * Unregisters a driver (M10): takes it off the match index, waits for its in-flight probes, unbinds every
+     * device bound to it, and only then frees its name (bus_remove_driver's order); afterwards its probe is
+     * never called again.
      *
-     * @return false if no driver of that name is registered
+     * @return false if no driver of that name is registered, or another call is already unregistering it
      */
     boolean unregisterDriver(String name);
 

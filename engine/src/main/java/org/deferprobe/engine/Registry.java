@@ -19,6 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * driver and then looks up devices. The index maps are sequentially consistent, so of a device and a
  * driver registered at the same time at least one side sees the other: no attach is lost to that race
  * (both may see each other; the second attempt finds the device bound and does nothing).
+ * Names and index in step (audited by {@link #audit()} at quiescence): a registration inserts the name
+ * (I1), indexes (I2), then re-reads whether it was removed meanwhile (R) and if so unindexes itself; a
+ * removal marks the removal (W: the device's name leaves the map, the driver's {@code registered} is
+ * cleared) and then unindexes (U). All sequentially consistent: if R misses W then I2 precedes U and the
+ * removal's unindexing finds the entries; if R sees W the registration removes its own entries. Either way
+ * a removed device or driver never stays indexed (without R, a removal between I1 and I2 left it indexed
+ * for good: a leak, and work for every walk).
+ * Driver removal follows bus_remove_driver (drivers/base/bus.c): klist_remove from the bus's driver list
+ * first ({@link #claimDriverRemoval}: no device matches it any more), then driver_detach (the engine), and
+ * the name is released last ({@link #releaseDriverName}, the final kobject_put): until then driver_find
+ * still finds it and a same-name driver_register fails with -EBUSY, here {@link #addDriver} returns null.
  */
 final class Registry {
     private final ConcurrentHashMap<String, Device> devices = new ConcurrentHashMap<>();
@@ -26,6 +37,23 @@ final class Registry {
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<Driver>> driversByKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Device>> devicesByKey = new ConcurrentHashMap<>();
     private final AtomicLong driverSeq = new AtomicLong();
+    private final Pause pause;
+
+    /** A test seam: where a registration may be paused to force an interleaving. */
+    interface Pause {
+        Pause NONE = name -> { };
+
+        /** Called after a device or driver was inserted by name and before it is indexed. */
+        void betweenInsertAndIndex(String name);
+    }
+
+    Registry() {
+        this(Pause.NONE);
+    }
+
+    Registry(Pause pause) {
+        this.pause = pause;
+    }
 
     private static String key(String bus, String id) {
         return bus + '\u0000' + id;
@@ -38,58 +66,84 @@ final class Registry {
         if (prior != null) {
             throw new IllegalStateException("device already registered: " + spec.name());
         }
+        pause.betweenInsertAndIndex(spec.name());
         for (String id : spec.compatible()) {
             devicesByKey.computeIfAbsent(key(spec.bus(), id), k -> ConcurrentHashMap.newKeySet()).add(d);
+        }
+        if (devices.get(spec.name()) != d) { // R: removed between the insertion and the indexing
+            unindexDevice(d);
         }
         return d;
     }
 
     /** Removes a device from the names and the index; null if no live device has that name. */
     Device removeDevice(String name) {
-        Device d = devices.remove(name);
+        Device d = devices.remove(name); // W
         if (d != null) {
-            for (String id : d.spec.compatible()) {
-                Set<Device> set = devicesByKey.get(key(d.spec.bus(), id));
-                if (set != null) {
-                    set.remove(d);
-                }
-            }
+            unindexDevice(d); // U
         }
         return d;
     }
 
-    /** Adds and indexes a driver; null if one of that name is registered. */
+    private void unindexDevice(Device d) {
+        for (String id : d.spec.compatible()) {
+            Set<Device> set = devicesByKey.get(key(d.spec.bus(), id));
+            if (set != null) {
+                set.remove(d);
+            }
+        }
+    }
+
+    /** Adds and indexes a driver; null if one of that name is registered or still being unregistered. */
     Driver addDriver(DriverSpec spec) {
         Driver drv = new Driver(spec, driverSeq.incrementAndGet());
         if (drivers.putIfAbsent(spec.name(), drv) != null) {
             return null;
         }
+        pause.betweenInsertAndIndex(spec.name());
         for (String id : spec.matches()) {
             driversByKey.computeIfAbsent(key(spec.bus(), id), k -> new CopyOnWriteArrayList<>()).addIfAbsent(drv);
+        }
+        if (!drv.registered) { // R: an unregistration claimed it between the insertion and the indexing
+            unindexDriver(drv);
         }
         return drv;
     }
 
-    /** The registered driver of that name, or null. */
-    Driver driver(String name) {
-        return drivers.get(name);
-    }
-
     /**
-     * Removes exactly this driver from the names and the index; false if it is no longer registered (a
-     * concurrent unregistration won), so a stale caller never removes a newer driver of the same name.
+     * Starts the removal of exactly this driver: claims it (W) and takes it out of the match index (U), so no
+     * device matches it any more; its name stays taken until {@link #releaseDriverName}. False if another
+     * unregistration claimed it first.
      */
-    boolean removeDriver(Driver drv) {
-        if (!drivers.remove(drv.name, drv)) {
+    boolean claimDriverRemoval(Driver drv) {
+        if (!drv.claimRemoval()) { // W
             return false;
         }
+        unindexDriver(drv); // U
+        return true;
+    }
+
+    /** Takes a driver out of the match index (bus_remove_driver's klist_remove). */
+    private void unindexDriver(Driver drv) {
         for (String id : drv.spec.matches()) {
             List<Driver> list = driversByKey.get(key(drv.spec.bus(), id));
             if (list != null) {
                 list.remove(drv);
             }
         }
-        return true;
+    }
+
+    /**
+     * Frees the name of exactly this driver once it is detached (bus_remove_driver's final kobject_put): a
+     * driver of that name can be registered again. False if the name is not this driver's.
+     */
+    boolean releaseDriverName(Driver drv) {
+        return drivers.remove(drv.name, drv);
+    }
+
+    /** The registered driver of that name, or null. */
+    Driver driver(String name) {
+        return drivers.get(name);
     }
 
     Device device(String name) {
@@ -134,5 +188,52 @@ final class Registry {
             }
         }
         return found;
+    }
+
+    /**
+     * What the names and the match index disagree on, one line each: an indexed device or driver that is not
+     * the live one of its name (removed, or replaced by a newer registration), or a live one missing from the
+     * index under one of its keys. Exact only when no registration or unregistration is running (at
+     * quiescence); while one runs, its own entries may be half done.
+     */
+    List<String> audit() {
+        List<String> problems = new ArrayList<>();
+        devicesByKey.forEach((key, set) -> {
+            for (Device d : set) {
+                if (devices.get(d.name) != d) {
+                    problems.add("device " + d.name + (d.dead ? " (unregistered)" : " (not live)")
+                            + " still indexed under " + keyName(key));
+                }
+            }
+        });
+        for (Device d : devices.values()) {
+            for (String id : d.spec.compatible()) {
+                Set<Device> set = devicesByKey.get(key(d.spec.bus(), id));
+                if (set == null || !set.contains(d)) {
+                    problems.add("live device " + d.name + " missing from the index under " + d.spec.bus() + "/" + id);
+                }
+            }
+        }
+        driversByKey.forEach((key, list) -> {
+            for (Driver drv : list) {
+                if (drivers.get(drv.name) != drv) {
+                    problems.add("driver " + drv.name + " (not registered) still indexed under " + keyName(key));
+                }
+            }
+        });
+        for (Driver drv : drivers.values()) {
+            for (String id : drv.spec.matches()) {
+                List<Driver> list = driversByKey.get(key(drv.spec.bus(), id));
+                if (list == null || !list.contains(drv)) {
+                    problems.add("registered driver " + drv.name + " missing from the index under "
+                            + drv.spec.bus() + "/" + id);
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String keyName(String key) {
+        return key.replace('\u0000', '/');
     }
 }

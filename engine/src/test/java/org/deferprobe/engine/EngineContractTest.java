@@ -487,6 +487,65 @@ public abstract class EngineContractTest {
         assertClean(e);
     }
 
+    /**
+     * Found by review (issue 9, bug 1): a driver reloaded while its old instance still detaches must not lose an
+     * attach (M3). Forced interleaving: x is bound to X; X's probe of y is held inside; thread A unregisters X and
+     * waits for that probe (M10); thread B registers X again; the probe returns; A unbinds x and y. The kernel
+     * keeps the old driver's name until bus_remove_driver has detached it, so a same-name driver_register fails
+     * with -EBUSY meanwhile; here registerDriver returns false while the name is held, the caller retries once A
+     * returned, as an unload-reload script would, and both devices end bound. On today's engines before the fix,
+     * B's walk skipped x (still bound to the old X), A then unbound it, and x stayed unbound for good.
+     */
+    @Test
+    void m3_aDriverReloadedWhileItsOldInstanceDetachesLosesNoAttach() throws Exception {
+        Engine e = engine();
+        CountDownLatch inProbe = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        hook = (d, drv, missing) -> {
+            if (d.equals("y") && inProbe.getCount() > 0) {
+                inProbe.countDown();
+                release.await();
+            }
+        };
+        DriverSpec x = DriverSpec.of("X").withMatches("x", "y");
+        e.registerDriver(x);
+        e.registerDevice(DeviceSpec.of("x"));
+        assertEquals(Map.of("x", "X"), e.snapshot().boundTo());
+        Thread prober = start("prober", () -> e.registerDevice(DeviceSpec.of("y")));
+        assertTrue(inProbe.await(10, TimeUnit.SECONDS));
+        AtomicBoolean unregistered = new AtomicBoolean();
+        Thread unloader = start("unloader", () -> unregistered.set(e.unregisterDriver("X")));
+        awaitParked(unloader); // waiting for y's probe (M10), or for the global lock the probe holds
+        AtomicBoolean reloaded = new AtomicBoolean();
+        Thread reloader = start("reloader", () -> reloaded.set(e.registerDriver(x)));
+        awaitParked(reloader); // refused and returned, or its walk waits for y's lock: it went as far as it can
+        release.countDown();
+        prober.join();
+        unloader.join();
+        reloader.join();
+        assertTrue(unregistered.get());
+        if (!reloaded.get()) {
+            assertTrue(e.registerDriver(x), "the name is free once the unregistration returned");
+        }
+        quiesce(e);
+        assertEquals(Map.of("x", "X", "y", "X"), e.snapshot().boundTo(), "reloaded=" + reloaded.get());
+        assertClean(e);
+    }
+
+    /** Waits (bounded) until a thread has ended or is parked: it can go no further until someone releases it. */
+    static void awaitParked(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() - deadline < 0) {
+            Thread.State s = t.getState();
+            if (s == Thread.State.TERMINATED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING
+                    || s == Thread.State.BLOCKED) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError(t.getName() + " neither ended nor parked within 10 s: " + t.getState());
+    }
+
     @Test
     void m3_aReloadedAsyncDriverAttachesADeviceTheUnloadedOneHadScheduled() throws Exception {
         // Found by the soak: the unloaded driver's attach is still queued when the driver is reloaded; the
