@@ -254,7 +254,7 @@ abstract class AbstractEngine implements Engine {
         }
         return new Snapshot(Collections.unmodifiableMap(states), Collections.unmodifiableMap(deferred),
                 Collections.unmodifiableMap(boundTo), parkedCounts(), counters.read(), List.copyOf(violations),
-                List.copyOf(errors));
+                List.copyOf(errors), registry.registeredDriverNames(), List.copyOf(registry.audit()));
     }
 
     @Override

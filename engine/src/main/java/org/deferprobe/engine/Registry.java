@@ -154,6 +154,18 @@ final class Registry {
         return devices.values();
     }
 
+    /** The names of the registered drivers whose unregistration has not started, sorted. */
+    List<String> registeredDriverNames() {
+        List<String> names = new ArrayList<>();
+        for (Driver drv : drivers.values()) {
+            if (drv.registered) {
+                names.add(drv.name);
+            }
+        }
+        names.sort(null);
+        return List.copyOf(names);
+    }
+
     /** The registered drivers matching a device (M1), in registration order. */
     List<Driver> matchingDrivers(Device d) {
         List<String> ids = d.spec.compatible();

@@ -17,9 +17,16 @@ import java.util.Map;
  *                    {@code probe-of-dead-device}, {@code probe-after-driver-removal}, {@code engine-error});
  *                    empty for a correct engine
  * @param errors      probes that threw, one line each (the device was failed, no engine thread died)
+ * @param drivers     the registered drivers, by name, sorted (the bus's drivers in sysfs); a driver whose
+ *                    unregistration is under way is not listed
+ * @param registryAudit what the registry's names and its match index disagree on, one line each: a removed
+ *                    device or driver still indexed, or a live one missing from the index. Exact at quiescence
+ *                    with no registration call running (then empty for a correct engine); a registration or
+ *                    removal under way may show its own half-done entries
  */
 public record Snapshot(Map<String, DeviceState> states, Map<String, String> deferred, Map<String, String> boundTo,
-                       Map<String, Integer> parked, Stats stats, List<String> violations, List<String> errors) {
+                       Map<String, Integer> parked, Stats stats, List<String> violations, List<String> errors,
+                       List<String> drivers, List<String> registryAudit) {
 
     public List<String> devicesIn(DeviceState state) {
         return states.entrySet().stream().filter(e -> e.getValue() == state).map(Map.Entry::getKey).sorted().toList();

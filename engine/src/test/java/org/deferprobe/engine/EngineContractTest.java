@@ -71,6 +71,7 @@ public abstract class EngineContractTest {
     static void assertClean(Engine e) {
         Snapshot s = e.snapshot();
         assertEquals(List.of(), s.violations(), "violations");
+        assertEquals(List.of(), s.registryAudit(), "the registry's names and match index disagree");
         Stats st = s.stats();
         assertEquals(st.probeCalls(), st.binds() + st.deferrals() + st.failures(),
                 "probe calls = binds + deferrals + failures: " + st);
