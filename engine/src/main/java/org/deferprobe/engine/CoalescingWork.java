@@ -1,6 +1,7 @@
 package org.deferprobe.engine;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,8 @@ final class CoalescingWork implements Runnable {
     private final Executor executor;
     private final WorkTracker tracker;
     private final Consumer<Throwable> errors;
+    /** Only with {@link TestFlaw#WORK_QUEUED_BEFORE_COUNTED}: the Lincheck test's flawed variant. */
+    private final boolean countAfterQueuing;
     private volatile boolean shutdown;
 
     /**
@@ -59,10 +62,17 @@ final class CoalescingWork implements Runnable {
      * @param errors   told of anything the body throws; the work item survives it
      */
     CoalescingWork(Runnable body, Executor executor, WorkTracker tracker, Consumer<Throwable> errors) {
+        this(body, executor, tracker, errors, Set.of());
+    }
+
+    /** Test-only: with deliberate flaws. */
+    CoalescingWork(Runnable body, Executor executor, WorkTracker tracker, Consumer<Throwable> errors,
+                   Set<TestFlaw> flaws) {
         this.body = body;
         this.executor = executor;
         this.tracker = tracker;
         this.errors = errors;
+        this.countAfterQueuing = flaws.contains(TestFlaw.WORK_QUEUED_BEFORE_COUNTED);
     }
 
     /**
@@ -79,6 +89,14 @@ final class CoalescingWork implements Runnable {
             int s = state.get();
             switch (s) {
                 case IDLE -> {
+                    if (countAfterQueuing) { // the flaw: a request can coalesce into this run before it is counted
+                        if (state.compareAndSet(IDLE, QUEUED)) {
+                            tracker.begin();
+                            submit();
+                            return true;
+                        }
+                        continue;
+                    }
                     tracker.begin(); // counted before it is QUEUED: nobody can coalesce into an uncounted run
                     if (state.compareAndSet(IDLE, QUEUED)) { // linearization point: queued
                         submit();

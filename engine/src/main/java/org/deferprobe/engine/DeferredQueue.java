@@ -2,6 +2,7 @@ package org.deferprobe.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -60,10 +61,18 @@ final class DeferredQueue {
     /** The resource devices on this queue wait for, or null for a queue not tied to one. */
     final String resource;
     private final ConcurrentLinkedQueue<Node> nodes = new ConcurrentLinkedQueue<>();
+    /** Only with {@link TestFlaw#QUEUE_CLAIM_WITHOUT_CAS}: the Lincheck test's flawed variant. */
+    private final boolean claimWithoutCas;
 
     DeferredQueue(String name, String resource) {
+        this(name, resource, Set.of());
+    }
+
+    /** Test-only: with deliberate flaws. */
+    DeferredQueue(String name, String resource, Set<TestFlaw> flaws) {
         this.name = name;
         this.resource = resource;
+        this.claimWithoutCas = flaws.contains(TestFlaw.QUEUE_CLAIM_WITHOUT_CAS);
     }
 
     /**
@@ -73,7 +82,12 @@ final class DeferredQueue {
      */
     Node add(Device d) {
         Node n = new Node(d, this);
-        if (!QUEUED_NODE.compareAndSet(d, null, n)) { // linearization point for adders and removers
+        if (claimWithoutCas) {
+            if (d.queuedNode != null) { // the flaw: check, then set; two adders can both pass the check
+                return null;
+            }
+            d.queuedNode = n;
+        } else if (!QUEUED_NODE.compareAndSet(d, null, n)) { // linearization point for adders and removers
             return null;
         }
         nodes.offer(n); // linearization point for drainers: a sequentially consistent CAS
@@ -146,6 +160,16 @@ final class DeferredQueue {
             }
         }
         return count;
+    }
+
+    /** True if this queue holds the node (live or stale); for tests. */
+    boolean holds(Node n) {
+        return nodes.contains(n);
+    }
+
+    /** The devices of the nodes in this queue, live or stale, in order; for tests. */
+    java.util.List<Node> nodesForTest() {
+        return java.util.List.copyOf(nodes);
     }
 
     /** True if the device is queued on some queue now; racy, for tests and snapshots. */

@@ -47,12 +47,17 @@ final class Registry {
         void betweenInsertAndIndex(String name);
     }
 
+    /** Only with {@link TestFlaw#INDEX_WITHOUT_RECHECK}: the Lincheck test's flawed variant. */
+    private final boolean indexWithoutRecheck;
+
     Registry() {
-        this(Pause.NONE);
+        this(Pause.NONE, Set.of());
     }
 
-    Registry(Pause pause) {
+    /** Test-only: with a pause seam and deliberate flaws. */
+    Registry(Pause pause, Set<TestFlaw> flaws) {
         this.pause = pause;
+        this.indexWithoutRecheck = flaws.contains(TestFlaw.INDEX_WITHOUT_RECHECK);
     }
 
     private static String key(String bus, String id) {
@@ -70,7 +75,7 @@ final class Registry {
         for (String id : spec.compatible()) {
             devicesByKey.computeIfAbsent(key(spec.bus(), id), k -> ConcurrentHashMap.newKeySet()).add(d);
         }
-        if (devices.get(spec.name()) != d) { // R: removed between the insertion and the indexing
+        if (!indexWithoutRecheck && devices.get(spec.name()) != d) { // R: removed between the insertion and the indexing
             unindexDevice(d);
         }
         return d;
@@ -104,7 +109,7 @@ final class Registry {
         for (String id : spec.matches()) {
             driversByKey.computeIfAbsent(key(spec.bus(), id), k -> new CopyOnWriteArrayList<>()).addIfAbsent(drv);
         }
-        if (!drv.registered) { // R: an unregistration claimed it between the insertion and the indexing
+        if (!indexWithoutRecheck && !drv.registered) { // R: an unregistration claimed it between the insertion and the indexing
             unindexDriver(drv);
         }
         return drv;

@@ -22,7 +22,7 @@ class RegistryTest {
     @Test
     void aDeviceRemovedBeforeItWasIndexedLeavesNothingInTheIndex() throws Exception {
         Paused paused = new Paused("x");
-        Registry r = new Registry(paused);
+        Registry r = new Registry(paused, java.util.Set.of());
         Thread adder = start(() -> r.addDevice(DeviceSpec.of("x")));
         paused.awaitReached();
         Device removed = r.removeDevice("x");
@@ -38,7 +38,7 @@ class RegistryTest {
     @Test
     void aDriverRemovedBeforeItWasIndexedLeavesNothingInTheIndex() throws Exception {
         Paused paused = new Paused("x");
-        Registry r = new Registry(paused);
+        Registry r = new Registry(paused, java.util.Set.of());
         Thread adder = start(() -> r.addDriver(DriverSpec.of("x")));
         paused.awaitReached();
         Driver drv = r.driver("x");
