@@ -338,6 +338,50 @@ class LockFreeEnginesTest {
         assertEquals(Map.of("child", "child", "parent", "parent"), e.snapshot().boundTo());
     }
 
+    /**
+     * M13 covers a walk postponed by a sync probe on an outside thread. Here nothing else counts as work between
+     * the probe's end and the walk (on an executor thread the task itself would): the registering thread is
+     * paused where it releases the parent's lock, after its probe returned and before the postponed walk runs,
+     * and quiescence must not be reported there. Forced with the lock observer, no sleeps.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"LOCK_FREE", "INDEXED"})
+    void quiescenceCoversAWalkPostponedByASyncProbeOnAnOutsideThread(EngineType type) throws Exception {
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        LockObserver pauseAtParentRelease = new LockObserver() {
+            @Override
+            public void acquired(String lockClass, Object lock) {
+            }
+
+            @Override
+            public void released(String lockClass, Object lock) {
+                if (lock.toString().equals("parent") && paused.getCount() > 0) {
+                    paused.countDown();
+                    try {
+                        resume.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        AbstractEngine e = (AbstractEngine) type.create(EngineConfig.defaults().withExecutorThreads(8)
+                .withLockObserver(pauseAtParentRelease));
+        engines.add(e);
+        e.registerDevice(DeviceSpec.of("child"));
+        e.registerDriver(DriverSpec.of("parent").registering(DriverSpec.of("child")));
+        Future<?> registration = callers.submit(() -> e.registerDevice(DeviceSpec.of("parent")));
+        assertTrue(paused.await(10, TimeUnit.SECONDS), "the parent's probe never released its lock");
+        assertEquals(DeviceState.BOUND, e.snapshot().stateOf("parent"), "its probe returned");
+        assertEquals(DeviceState.UNBOUND, e.snapshot().stateOf("child"), "the postponed walk has not run");
+        assertFalse(e.awaitQuiescence(Duration.ZERO), "quiescent while the walk for 'child' is owed");
+        resume.countDown();
+        registration.get(10, TimeUnit.SECONDS);
+        quiesce(e);
+        assertEquals(Map.of("child", "child", "parent", "parent"), e.snapshot().boundTo());
+    }
+
     /** Many chains registered from several threads at once: every consumer binds, nothing breaks a rule. */
     @ParameterizedTest
     @EnumSource(names = {"LOCK_FREE", "INDEXED"})
