@@ -26,8 +26,15 @@ import org.deferprobe.engine.Stats;
  *   <li>{@code counter-mismatch} (M14): probe calls differ from binds + deferrals + failures;
  *   <li>{@code bound-without-supplier} (M15): a device requiring a resource nobody provides, or on a requires
  *       cycle, is bound;
+ *   <li>{@code index-leak} (M1): the registry's names and its match index disagree at quiescence (a removed
+ *       device or driver still indexed, or a live one missing): {@link Snapshot#registryAudit()};
+ *   <li>{@code lost-driver} (M3, M10; at the end of a phase only): a driver the soak registered is not
+ *       registered when every thread's last operation on it was a registration (a reload refused while the old
+ *       instance detached is retried by the thread that unloaded it, so one of them always succeeds);
  *   <li>{@code engine-error}: an engine task or a registration call threw, or a probe threw.
  * </ul>
+ * Whether a driver is registered is the engine's own answer ({@link Snapshot#drivers()}), so the checks hold at
+ * any quiescence, mid-round included.
  * The watchdog adds {@code deadlock}, {@code livelock} and {@code quiescence-timeout}, the lock-order validator
  * {@code lock-order}.
  */
@@ -35,9 +42,25 @@ final class Invariants {
     private Invariants() {
     }
 
+    /**
+     * @param endOfPhase every operation of the round so far has returned: every driver the soak registers must
+     *                   be registered
+     */
     static List<SoakViolation> check(EngineType type, SoakWorkload w, int round, Snapshot snap,
-                                     Set<String> probedParents, Collection<String> opErrors) {
+                                     Collection<String> opErrors, boolean endOfPhase) {
         List<SoakViolation> out = new ArrayList<>();
+        for (String problem : snap.registryAudit()) {
+            out.add(new SoakViolation("index-leak", round, problem));
+        }
+        Set<String> registered = new HashSet<>(snap.drivers());
+        if (endOfPhase) {
+            List<String> lost = w.drivers.keySet().stream().filter(d -> !registered.contains(d)).sorted().toList();
+            if (!lost.isEmpty()) {
+                out.add(new SoakViolation("lost-driver", round, lost.size() + " drivers not registered after every "
+                        + "thread's last operation on them registered them: " + lost.subList(0, Math.min(10, lost.size()))
+                        + (lost.size() > 10 ? ", ..." : "")));
+            }
+        }
         for (String line : snap.violations()) {
             int colon = line.indexOf(": ");
             String rule = colon < 0 ? "engine-error" : line.substring(0, colon);
@@ -76,7 +99,7 @@ final class Invariants {
                             + spec.requires() + (w.cycleDevices.contains(dev) ? ", a requires cycle" : ", never provided")));
                 }
             } else if (state == DeviceState.DEFERRED || state == DeviceState.UNBOUND || state == DeviceState.PROBING) {
-                if (driverRegistered(w, w.driverOf.get(dev), probedParents) && published.containsAll(spec.requires())) {
+                if (registered.contains(w.driverOf.get(dev)) && published.containsAll(spec.requires())) {
                     out.add(lostProbe(type, w, round, snap, dev, state, spec));
                 }
             }
@@ -100,18 +123,6 @@ final class Invariants {
 
     private static SoakViolation explain(EngineType type, KnownBug bug, SoakViolation v) {
         return type.has(bug) ? v.explained(bug) : v;
-    }
-
-    /** True if the soak registered the driver, or a probe of its parent driver did. */
-    static boolean driverRegistered(SoakWorkload w, String driver, Set<String> probedParents) {
-        if (driver == null) {
-            return false;
-        }
-        if (w.drivers.containsKey(driver)) {
-            return true;
-        }
-        String parent = w.childParent.get(driver);
-        return parent != null && probedParents.contains(parent);
     }
 
     /** Whether a violation fails the soak: on a real engine, not when its known bug explains it. */

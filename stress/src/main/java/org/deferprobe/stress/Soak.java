@@ -51,7 +51,7 @@ final class Soak {
      */
     record Summary(EngineType type, long elapsedMillis, int rounds, long ops, long binds, int pending,
                    List<SoakViolation> failing, List<SoakViolation> known, Map<String, Integer> counts,
-                   int knownCount, String stoppedBy) {
+                   int knownCount, String stoppedBy, long midRoundChecks) {
         boolean passed() {
             return counts.isEmpty();
         }
@@ -74,6 +74,7 @@ final class Soak {
 
     private volatile int rounds;
     private volatile long ops;
+    private volatile long midRoundChecks;
     private volatile long binds;
     private volatile long triggers;
     private volatile int pending;
@@ -117,6 +118,7 @@ final class Soak {
                 SoakRound.Result res = round.run();
                 current = null;
                 ops += res.ops();
+                midRoundChecks += round.midRoundChecks();
                 if (res.snapshot() != null) {
                     binds += res.snapshot().stats().binds();
                     triggers += res.snapshot().stats().triggers();
@@ -138,7 +140,7 @@ final class Soak {
             status.shutdownNow();
         }
         Summary sum = new Summary(type, (System.nanoTime() - start) / 1_000_000, rounds, ops, binds, pending,
-                List.copyOf(failing), List.copyOf(known), Map.copyOf(counts), knownCount, stoppedBy);
+                List.copyOf(failing), List.copyOf(known), Map.copyOf(counts), knownCount, stoppedBy, midRoundChecks);
         out.println(s.json() ? summaryJson(sum) : summaryText(sum));
         out.flush();
         return sum;
@@ -230,6 +232,8 @@ final class Soak {
                     .append(')');
         }
         b.append(String.format("%n  seed %d, %d threads, %s", s.seed(), s.threads(), w.describe()));
+        b.append(String.format("%n  invariants checked at %d mid-round quiescences besides the ends of phases",
+                sum.midRoundChecks()));
         sum.counts().forEach((check, n) -> b.append(String.format("%n  %s: %d", check, n)));
         if (type.isBroken()) {
             b.append(String.format("%n  deliberately broken engine (%s): caught %s", type.knownBugs(), sum.caught()));
@@ -255,6 +259,7 @@ final class Soak {
         o.put("ops", sum.ops());
         o.put("binds", sum.binds());
         o.put("pending", sum.pending());
+        o.put("midRoundChecks", sum.midRoundChecks());
         ObjectNode byCheck = o.putObject("violations");
         sum.counts().forEach(byCheck::put);
         o.put("known", sum.knownCount());

@@ -2,10 +2,12 @@ package org.deferprobe.stress;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +27,13 @@ import org.deferprobe.engine.Snapshot;
  * One round of a soak on a fresh engine: the phases of its {@link RoundPlan} from the plan's threads, each
  * watched by the watchdog; after every phase but the first, quiescence and the invariants ({@link Invariants}),
  * a violation seen at several of these points reported once.
+ *
+ * <p>A checker thread runs beside the operations of phases 1 and 2 (not in the tail, where a trigger would hide
+ * the lost wake-up it exists to expose): it calls {@code trigger()} and {@code awaitQuiescence()} again and
+ * again, concurrently with the registrations and with the main thread's own wait for quiescence, and whenever
+ * it sees the engine quiescent while no operation was running (a seqlock over operations started and ended:
+ * none in flight before its wait, none started until its snapshot was taken) it checks the invariants there,
+ * mid-round.
  *
  * <p>The watchdog polls every 100 ms. Progress is operations returned plus probes called. After one second
  * without progress it walks the wait-for graph ({@link ThreadDumps}): a cycle is a {@code deadlock}. After
@@ -79,13 +88,18 @@ final class SoakRound {
     private final Limits limits;
     private final LockOrderValidator lockdep;
     private final String threadPrefix;
-    private final Set<String> parents;
     private final ProbeHook testHook;
 
     private final AtomicLong opsDone = new AtomicLong();
+    /** The seqlock of the mid-round checks: operations (the checker's triggers included) started and ended. */
+    private final AtomicLong opsStarted = new AtomicLong();
+    private final AtomicLong opsEnded = new AtomicLong();
+    private final AtomicLong midRoundChecks = new AtomicLong();
+    /** Violations found by the checker thread, merged into the round's at the end of each phase. */
+    private final ConcurrentLinkedQueue<SoakViolation> midRound = new ConcurrentLinkedQueue<>();
+    private volatile boolean checkerStop;
     private final AtomicLong probes = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> probesByDevice = new ConcurrentHashMap<>();
-    private final Set<String> probedParents = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> opErrors = new ConcurrentLinkedQueue<>();
     private final AtomicInteger livelockChildren = new AtomicInteger();
     /** The device whose probe hook runs on this thread, to see probes that start inside another's probe. */
@@ -106,7 +120,6 @@ final class SoakRound {
         this.limits = limits;
         this.lockdep = lockdep;
         this.threadPrefix = "soak-" + ROUNDS_STARTED.incrementAndGet() + "-r" + plan.round() + "-op-";
-        this.parents = new HashSet<>(w.childParent.values());
     }
 
     long opsDone() {
@@ -129,6 +142,8 @@ final class SoakRound {
             done[p] = new CountDownLatch(plan.threads());
         }
         List<SoakViolation> violations = new ArrayList<>();
+        Thread checker = new Thread(null, this::checker, threadPrefix + "checker", 256 * 1024);
+        checker.setDaemon(true);
         try {
             for (int t = 0; t < plan.threads(); t++) {
                 int n = t;
@@ -136,25 +151,31 @@ final class SoakRound {
                 th.setDaemon(true);
                 th.start();
             }
+            checker.start();
             SoakViolation v = null;
             Snapshot snap = null;
             for (int p = 0; p < phases && v == null; p++) {
                 start[p].countDown();
                 CountDownLatch phaseDone = done[p];
                 v = watch(PHASES.get(p), () -> phaseDone.await(100, TimeUnit.MILLISECONDS));
+                if (v == null && p == CHECKER_PHASES - 1) {
+                    v = watch("quiescence after " + PHASES.get(p) + ", racing the checker's triggers",
+                            () -> engine.awaitQuiescence(Duration.ofMillis(100)));
+                    checkerStop = true;
+                    v = v != null ? v : watch("the checker's end", () -> {
+                        checker.join(100);
+                        return !checker.isAlive();
+                    });
+                }
                 if (v == null && p > 0) { // phase 2 runs into phase 1's async probes on purpose
                     v = watch("quiescence after " + PHASES.get(p), () -> engine.awaitQuiescence(Duration.ofMillis(100)));
                     if (v == null) {
                         snap = engine.snapshot();
-                        for (SoakViolation found : Invariants.check(type, w, plan.round(), snap, probedParents, opErrors)) {
-                            if (violations.stream().noneMatch(x -> x.check().equals(found.check())
-                                    && x.message().equals(found.message()))) {
-                                violations.add(found);
-                            }
-                        }
+                        addNew(violations, Invariants.check(type, w, plan.round(), snap, opErrors, true));
                         opErrors.clear();
                     }
                 }
+                addNew(violations, midRound);
             }
             if (v == null) {
                 addLockOrder(violations);
@@ -168,12 +189,68 @@ final class SoakRound {
             return new Result(plan.round(), opsDone.get(), null, violations, wedged);
         } finally {
             abort = true;
+            checkerStop = true;
             releaseAll(start);
             engine.close();
             if (lockdep != null) {
                 lockdep.forgetDeadThreads();
             }
         }
+    }
+
+    /** Adds the violations not seen yet in this round (the same one found at several checks counts once). */
+    private static void addNew(List<SoakViolation> violations, Collection<SoakViolation> found) {
+        for (SoakViolation f : found) {
+            if (violations.stream().noneMatch(x -> x.check().equals(f.check()) && x.message().equals(f.message()))) {
+                violations.add(f);
+            }
+        }
+    }
+
+    /** Phases 1 and 2: the checker runs beside their operations. */
+    private static final int CHECKER_PHASES = 2;
+
+    /**
+     * Triggers and waits for quiescence again and again; checks the invariants at every quiescence it can. It
+     * triggers only while the operations progress: once they are all done, or stuck, its triggers would only
+     * make probes that hide a stall from the watchdog (a deadlock, a probe that never returns).
+     */
+    private void checker() {
+        SplittableRandom rnd = new SplittableRandom(plan.seed() ^ plan.round());
+        long seenOps = -1;
+        while (!checkerStop && !abort) {
+            long done = opsDone.get();
+            if (done != seenOps) {
+                seenOps = done;
+                opsStarted.incrementAndGet();
+                try {
+                    engine.trigger();
+                } catch (IllegalStateException closed) {
+                    return;
+                } finally {
+                    opsEnded.incrementAndGet();
+                }
+            }
+            long ended = opsEnded.get(); // ended first, then started: equal means none in flight
+            long started = opsStarted.get();
+            try {
+                boolean quiet = engine.awaitQuiescence(Duration.ofMillis(1 + rnd.nextInt(20)));
+                if (quiet && started == ended && !checkerStop) {
+                    Snapshot snap = engine.snapshot();
+                    if (opsStarted.get() == started) { // nothing started since: the snapshot is of a quiescent engine
+                        midRoundChecks.incrementAndGet();
+                        midRound.addAll(Invariants.check(type, w, plan.round(), snap, List.of(), false));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    long midRoundChecks() {
+        return midRoundChecks.get();
     }
 
     private static void releaseAll(CountDownLatch[] start) {
@@ -222,15 +299,27 @@ final class SoakRound {
             if (abort) {
                 return;
             }
+            opsStarted.incrementAndGet();
             try {
                 switch (op.kind()) {
                     case REGISTER_DEVICE -> engine.registerDevice(deviceSpec(op.name()));
+                    // false while another thread's unload of the same driver holds its name: that thread reloads it
                     case REGISTER_DRIVER -> engine.registerDriver(w.drivers.get(op.name()));
                     case UNLOAD_RELOAD -> {
                         engine.unregisterDriver(op.name());
                         engine.registerDriver(w.drivers.get(op.name()));
                     }
                     case REMOVE_DEVICE -> engine.unregisterDevice(op.name());
+                    case READD_DEVICE -> {
+                        engine.unregisterDevice(op.name());
+                        try {
+                            engine.registerDevice(deviceSpec(op.name()));
+                        } catch (IllegalStateException e) {
+                            if (!String.valueOf(e.getMessage()).startsWith("device already registered")) {
+                                throw e;
+                            } // the other re-addition of the same device came first: it is live
+                        }
+                    }
                     case HOTPLUG -> {
                         engine.registerDevice(deviceSpec(op.name()));
                         engine.unregisterDevice(op.name());
@@ -242,6 +331,8 @@ final class SoakRound {
                 if (!abort) {
                     opErrors.add(op + " threw " + e);
                 }
+            } finally {
+                opsEnded.incrementAndGet();
             }
             opsDone.incrementAndGet();
         }
@@ -251,7 +342,7 @@ final class SoakRound {
         return w.deviceByName(name);
     }
 
-    /** The probe hook: counts, learns which parents probed (so their children are registered), plays B5. */
+    /** The probe hook: counts, plays B5. */
     private void hook(String device, String driver, String missing) throws Exception {
         probes.incrementAndGet();
         if (abort) {
@@ -261,9 +352,6 @@ final class SoakRound {
         String outer = inHook.get();
         if (outer != null) {
             nestedProbes.computeIfAbsent(outer, k -> new AtomicLong()).incrementAndGet();
-        }
-        if (parents.contains(driver)) {
-            probedParents.add(driver);
         }
         if (device.startsWith("ll-child-")) {
             return;

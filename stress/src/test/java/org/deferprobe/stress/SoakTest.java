@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.KnownBug;
@@ -216,6 +217,41 @@ class SoakTest {
         assertTrue(p.phases().get(1).stream().flatMap(List::stream).anyMatch(op -> op.kind() == RoundPlan.Kind.HOTPLUG));
         assertTrue(p.phases().get(0).stream().flatMap(List::stream)
                 .anyMatch(op -> op.kind() == RoundPlan.Kind.UNLOAD_RELOAD));
+    }
+
+    /**
+     * The plan overlaps operations on one name from different threads (issue 9: the soak used to keep every
+     * operation on a driver on one thread, which avoided the reload race instead of testing it): reload against
+     * reload, reload against the registration of its device and against its own first registration, removal
+     * against re-addition. Overlapping here means: on two threads, at the same position of their lists.
+     */
+    @Test
+    void operationsOnOneNameOverlapFromDifferentThreads() {
+        SoakWorkload w = SoakWorkload.generate(5, 2000, false);
+        RoundPlan p = RoundPlan.generate(w, 0, 200);
+        Map<String, Integer> overlaps = new java.util.TreeMap<>();
+        for (int phase = 0; phase < 2; phase++) {
+            List<List<RoundPlan.Op>> threads = p.phases().get(phase);
+            int longest = threads.stream().mapToInt(List::size).max().orElse(0);
+            for (int pos = 0; pos < longest; pos++) {
+                Map<String, List<RoundPlan.Op>> byName = new java.util.HashMap<>();
+                for (List<RoundPlan.Op> ops : threads) {
+                    if (pos < ops.size() && ops.get(pos).name() != null) {
+                        RoundPlan.Op op = ops.get(pos);
+                        String target = op.kind() == RoundPlan.Kind.REGISTER_DEVICE ? w.driverOf.get(op.name()) : op.name();
+                        byName.computeIfAbsent(target, k -> new java.util.ArrayList<>()).add(op);
+                    }
+                }
+                byName.values().stream().filter(ops -> ops.size() > 1).forEach(ops -> overlaps.merge(
+                        ops.stream().map(op -> op.kind().name()).sorted().collect(java.util.stream.Collectors.joining(" vs ")),
+                        1, Integer::sum));
+            }
+        }
+        assertTrue(overlaps.getOrDefault("UNLOAD_RELOAD vs UNLOAD_RELOAD", 0) >= 5, overlaps::toString);
+        assertTrue(overlaps.getOrDefault("REGISTER_DEVICE vs UNLOAD_RELOAD", 0) >= 5, overlaps::toString);
+        assertTrue(overlaps.getOrDefault("REGISTER_DRIVER vs UNLOAD_RELOAD", 0) >= 5, overlaps::toString);
+        assertTrue(overlaps.getOrDefault("READD_DEVICE vs REMOVE_DEVICE", 0)
+                + overlaps.getOrDefault("READD_DEVICE vs READD_DEVICE", 0) >= 5, overlaps::toString);
     }
 
     @Test
