@@ -284,21 +284,20 @@ public abstract class EngineContractTest {
 
     @Test
     void m8_aTriggerWhileTheProbeRunsIsNotLost() throws Exception {
-        // seed 000: the consumer's probe has found the provider missing; before it defers, the
-        // provider binds and triggers. Without M8 nothing would retry the consumer.
+        // the window the M8 recheck closes: the consumer's probe has found the provider missing; before it
+        // defers, the provider binds and its bind triggers (the registrant's calls return only after that
+        // trigger, and find no deferred device to retry). Without M8 nothing would retry the consumer.
         Engine e = engine();
-        CountDownLatch providerBound = new CountDownLatch(1);
         AtomicInteger consumerProbes = new AtomicInteger();
         List<Thread> registrant = new CopyOnWriteArrayList<>();
         hook = (d, drv, missing) -> {
-            if (d.equals("provider")) {
-                providerBound.countDown();
-            } else if (d.equals("consumer") && consumerProbes.incrementAndGet() == 1) {
-                registrant.add(start("provider-registrant", () -> {
+            if (d.equals("consumer") && consumerProbes.incrementAndGet() == 1) {
+                Thread t = start("provider-registrant", () -> {
                     e.registerDevice(DeviceSpec.of("provider"));
-                    e.registerDriver(DriverSpec.of("provider"));
-                }));
-                await(providerBound, 1_000); // reachable unless one lock serializes everything
+                    e.registerDriver(DriverSpec.of("provider")); // binds and triggers before it returns
+                });
+                registrant.add(t);
+                t.join(1_000); // reachable unless one lock serializes everything (global-lock)
             }
         };
         e.registerDriver(DriverSpec.of("consumer"));
