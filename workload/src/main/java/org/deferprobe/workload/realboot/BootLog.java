@@ -56,6 +56,10 @@ public final class BootLog {
      */
 
     private static final Pattern LINUX_VERSION = Pattern.compile("^Linux version (\\S+)");
+    private static final String COMMAND_LINE = "Kernel command line: ";
+    private static final Pattern TIMEOUT_PARAM = Pattern.compile("(?:^| )deferred_probe_timeout=(-?\\d+)(?= |$)");
+    /** dd.c's driver_deferred_probe_timeout in 6.1 with CONFIG_MODULES (Debian's kernels): 10 seconds. */
+    static final int DEFAULT_DEFERRED_PROBE_TIMEOUT = 10;
     private static final String DEFERRED_PROBE_INITCALL = "deferred_probe_initcall";
 
     private final String source;
@@ -64,19 +68,22 @@ public final class BootLog {
     private final int skipped;
     private final boolean truncated;
     private final String kernelRelease;
+    private final String commandLine;
     private final Map<String, DeviceHistory> devices;
     private final Set<String> added;
     private final BootSummary summary;
     private final List<String> warnings;
 
     private BootLog(String source, List<BootEvent> events, int lines, int skipped, boolean truncated,
-            String kernelRelease, Map<String, DeviceHistory> devices, Set<String> added, List<String> warnings) {
+            String kernelRelease, String commandLine, Map<String, DeviceHistory> devices, Set<String> added,
+            List<String> warnings) {
         this.source = source;
         this.events = Collections.unmodifiableList(events);
         this.lines = lines;
         this.skipped = skipped;
         this.truncated = truncated;
         this.kernelRelease = kernelRelease;
+        this.commandLine = commandLine;
         this.devices = Collections.unmodifiableMap(devices);
         this.added = Collections.unmodifiableSet(added);
         this.warnings = List.copyOf(warnings);
@@ -112,6 +119,7 @@ public final class BootLog {
         int skipped = 0;
         int probeLines = 0;
         String release = null;
+        String cmdline = null;
         long firstMicros = -1;
         boolean initcallDebug = false;
         for (int i = 0; i < input.lines.size(); i++) {
@@ -124,6 +132,9 @@ public final class BootLog {
                 if (v.find()) {
                     release = v.group(1);
                 }
+            }
+            if (cmdline == null && msg.text().startsWith(COMMAND_LINE)) {
+                cmdline = msg.text().substring(COMMAND_LINE.length());
             }
             BootEvent e = LineParser.parse(msg.text(), new Stamp(i + 1, msg.micros(), phase), known);
             if (e == null) {
@@ -169,8 +180,8 @@ public final class BootLog {
         if (!initcallDebug) {
             warnings.add("no initcall_debug lines: phases and probe durations are unknown; boot with initcall_debug");
         }
-        return new BootLog(source, events, input.lines.size(), skipped, input.truncated, release, devices, added,
-                warnings);
+        return new BootLog(source, events, input.lines.size(), skipped, input.truncated, release, cmdline, devices,
+                added, warnings);
     }
 
     private static Phase nextPhase(Phase phase, BootEvent e) {
@@ -280,6 +291,29 @@ public final class BootLog {
     /** The kernel release from the "Linux version" line, or null when the log lacks it. */
     public String kernelRelease() {
         return kernelRelease;
+    }
+
+    /** The kernel's command line from the "Kernel command line:" line, or null when the log lacks it. */
+    public String commandLine() {
+        return commandLine;
+    }
+
+    /**
+     * The deferred-probe timeout of this boot in seconds: {@code deferred_probe_timeout=} of the command line,
+     * else dd.c's default of 6.1 with modules, 10 (a log without a command line is assumed to use the default).
+     */
+    public int deferredProbeTimeout() {
+        if (commandLine != null) {
+            Matcher m = TIMEOUT_PARAM.matcher(commandLine);
+            if (m.find()) {
+                try {
+                    return Integer.parseInt(m.group(1));
+                } catch (NumberFormatException e) {
+                    return DEFAULT_DEFERRED_PROBE_TIMEOUT; // the kernel's kstrtoint fails the same way
+                }
+            }
+        }
+        return DEFAULT_DEFERRED_PROBE_TIMEOUT;
     }
 
     /** One history per device the driver-core lines name, by device name, in order of first appearance. */

@@ -242,6 +242,21 @@ class BootLogLinesTest {
     }
 
     @Test
+    void theCommandLineGivesTheDeferredProbeTimeout() {
+        String probe = "bus: 'platform': __driver_probe_device: matched device a with driver d\n";
+        BootLog with = BootLog.parse("c.log", ("<5>[    0.000000] Kernel command line: console=ttyS0 initcall_debug "
+                + "deferred_probe_timeout=30 log_buf_len=16M\n" + probe).getBytes(StandardCharsets.UTF_8));
+        assertEquals("console=ttyS0 initcall_debug deferred_probe_timeout=30 log_buf_len=16M", with.commandLine());
+        assertEquals(30, with.deferredProbeTimeout());
+        BootLog without = BootLog.parse("c.log", ("Kernel command line: console=ttyS0 xdeferred_probe_timeout=5\n" + probe)
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(10, without.deferredProbeTimeout(), "6.1's default; a longer parameter name is not it");
+        BootLog none = BootLog.parse("c.log", probe.getBytes(StandardCharsets.UTF_8));
+        assertNull(none.commandLine());
+        assertEquals(10, none.deferredProbeTimeout());
+    }
+
+    @Test
     void aModuleInitcallStartsUserspaceWhenTheLogLacksTheInitLine() {
         String log = "calling  bar_init+0x0/0x1000 [bar] @ 100\n"
                 + "bus: 'platform': __driver_probe_device: matched device a with driver bar\n";
