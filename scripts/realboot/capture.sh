@@ -11,8 +11,11 @@
 #   KVER            kernel ABI name (default 6.1.0-47-armmp, package linux-image-$KVER)
 #   REALBOOT_WORK   cache of the downloaded packages and the built initramfs (default /var/tmp/deferprobe-realboot)
 #   REALBOOT_PASSES modalias passes of the initramfs (default 3)
-#   REALBOOT_WAIT   seconds the initramfs waits after the last pass (default 25, past the 10 s
-#                   deferred_probe_timeout)
+#   REALBOOT_DEFERRED_TIMEOUT  the kernel's deferred_probe_timeout= in seconds (default 30; the kernel's
+#                   own default is 10, which an emulated board under load can pass before userspace starts
+#                   loading modules, so whether the timeout falls before or after the modules would depend
+#                   on the host's load)
+#   REALBOOT_WAIT   seconds the initramfs waits after the last pass (default: the timeout plus 15)
 #   REALBOOT_TIMEOUT hard limit of one boot in seconds; QEMU is killed after it (default 600)
 #   REALBOOT_BLACKLIST comma-separated modules the kernel refuses to load (module_blacklist=); default per
 #                   board: orangepi-pc blacklists sun4i_codec, whose probe oopses in 6.1.170 (docs/real-boots.md)
@@ -39,7 +42,8 @@ OUT=${2:-./realboot-out}
 KVER=${KVER:-6.1.0-47-armmp}
 WORK=${REALBOOT_WORK:-/var/tmp/deferprobe-realboot}
 PASSES=${REALBOOT_PASSES:-3}
-WAIT=${REALBOOT_WAIT:-25}
+DEFERRED_TIMEOUT=${REALBOOT_DEFERRED_TIMEOUT:-30}
+WAIT=${REALBOOT_WAIT:-$((DEFERRED_TIMEOUT + 15))}
 TIMEOUT=${REALBOOT_TIMEOUT:-600}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -53,7 +57,10 @@ case "$BOARD" in
     *) echo "capture.sh: unknown board '$BOARD' (orangepi-pc, vexpress-a15, raspi2b)" >&2; exit 2 ;;
 esac
 BLACKLIST=${REALBOOT_BLACKLIST-$BL}
-case "$PASSES$WAIT$TIMEOUT" in *[!0-9]*) echo "capture.sh: REALBOOT_PASSES, REALBOOT_WAIT, REALBOOT_TIMEOUT must be integers" >&2; exit 2 ;; esac
+case "$PASSES$WAIT$TIMEOUT$DEFERRED_TIMEOUT" in
+    *[!0-9]*) echo "capture.sh: REALBOOT_PASSES, REALBOOT_WAIT, REALBOOT_TIMEOUT and REALBOOT_DEFERRED_TIMEOUT must be integers" >&2
+              exit 2 ;;
+esac
 
 START=$(date +%s)
 step() { echo "capture.sh [$(( $(date +%s) - START ))s] $*"; }
@@ -120,7 +127,7 @@ fi
 mkdir -p "$OUT"
 SERIAL=$OUT/$BOARD.serial.log
 DMESG=$OUT/$BOARD.dmesg
-APPEND="console=$CONSOLE rdinit=/init panic=-1 initcall_debug log_buf_len=16M"
+APPEND="console=$CONSOLE rdinit=/init panic=-1 initcall_debug log_buf_len=16M deferred_probe_timeout=$DEFERRED_TIMEOUT"
 APPEND+=" dyndbg=\"file drivers/base/dd.c +p; file drivers/base/core.c +p\""
 APPEND+=" realboot.passes=$PASSES realboot.wait=$WAIT"
 [ -z "$BLACKLIST" ] || APPEND+=" module_blacklist=$BLACKLIST"
@@ -173,7 +180,7 @@ cp "$DTBFILE" "$OUT/$BOARD.dtb"
     echo "busybox: busybox-static $BBVER"
     echo "qemu: $(qemu-system-arm --version | head -n1)"
     echo "dtb: $DTB ($(sha256sum "$DTBFILE" | cut -d' ' -f1)), as booted: $BOARD.qemu.dtb ($(sha256sum "$QEMU_DTB" | cut -d' ' -f1))"
-    echo "passes: $PASSES, wait after the last pass: $WAIT s, blacklisted modules: ${BLACKLIST:-none}"
+    echo "passes: $PASSES, wait after the last pass: $WAIT s, deferred_probe_timeout: $DEFERRED_TIMEOUT s, blacklisted modules: ${BLACKLIST:-none}"
     echo "command: ${QEMU[*]}"
     echo "boot time: $BOOT_SECS s; total time of capture.sh: $(( $(date +%s) - START )) s"
     echo "log: $(wc -l < "$DMESG") lines, complete: $complete"
