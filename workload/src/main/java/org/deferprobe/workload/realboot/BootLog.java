@@ -143,6 +143,7 @@ public final class BootLog {
             }
             Phase next = nextPhase(phase, e);
             if (next != phase) {
+                // the line that starts a phase belongs to it: parse it again with the new stamp (twice a log)
                 phase = next;
                 e = LineParser.parse(msg.text(), new Stamp(i + 1, msg.micros(), phase), known);
             }

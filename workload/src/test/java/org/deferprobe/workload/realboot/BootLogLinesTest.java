@@ -131,7 +131,7 @@ class BootLogLinesTest {
                 one("bus: 'platform': __driver_probe_device: matched device 1c28000.serial with driver dw-apb-uart"));
         assertEquals(new Matched(AT, "platform", "1c28000.serial", "dw-apb-uart"),
                 one("bus: 'platform': driver_probe_device: matched device 1c28000.serial with driver dw-apb-uart"),
-                "the wording before 5.14's split of driver_probe_device");
+                "the wording of older kernels, before __driver_probe_device");
         assertEquals(new Probing(AT, "amba", "uart-pl011", "1c090000.serial"),
                 one("bus: 'amba': really_probe: probing driver uart-pl011 with device 1c090000.serial"));
         assertEquals(new ProbeBound(AT, "platform", "1c28000.serial", "dw-apb-uart"),
