@@ -10,9 +10,11 @@ import java.util.Map;
 /**
  * A tiny flattened-device-tree writer for tests: build nodes and properties in Java, serialize them to a
  * valid version-17 blob laid out as dtc does (header, reservation map, structure block, strings block).
- * {@link Struct} and {@link #assemble} write hand-made (possibly corrupt) structure blocks.
+ * {@link Struct} and {@link #assemble} write hand-made (possibly corrupt) structure blocks. The tree
+ * builder ({@link N}, {@link #node}, {@link #root}, {@link #write}) is public for the tests of other packages
+ * (realboot's kernel device names).
  */
-final class FdtWriter {
+public final class FdtWriter {
     static final int HEADER = 40;
     static final int RSVMAP = 40;
     static final int STRUCT = 56;
@@ -31,7 +33,7 @@ final class FdtWriter {
     }
 
     /** A node under construction; properties keep insertion order. */
-    static final class N {
+    public static final class N {
         final String name;
         final Map<String, byte[]> props = new LinkedHashMap<>();
         final List<N> children = new ArrayList<>();
@@ -40,47 +42,47 @@ final class FdtWriter {
             this.name = name;
         }
 
-        N prop(String prop, byte[] value) {
+        public N prop(String prop, byte[] value) {
             props.put(prop, value);
             return this;
         }
 
-        N str(String prop, String... values) {
+        public N str(String prop, String... values) {
             return prop(prop, strings(values));
         }
 
-        N cells(String prop, long... values) {
+        public N cells(String prop, long... values) {
             return prop(prop, FdtWriter.cells(values));
         }
 
-        N flag(String prop) {
+        public N flag(String prop) {
             return prop(prop, new byte[0]);
         }
 
-        N compat(String... ids) {
+        public N compat(String... ids) {
             return str("compatible", ids);
         }
 
-        N phandle(int p) {
+        public N phandle(int p) {
             return cells("phandle", p);
         }
 
-        N status(String s) {
+        public N status(String s) {
             return str("status", s);
         }
 
-        N child(N... nodes) {
+        public N child(N... nodes) {
             children.addAll(List.of(nodes));
             return this;
         }
     }
 
-    static N node(String name) {
+    public static N node(String name) {
         return new N(name);
     }
 
     /** The root, with a board compatible as real trees have. */
-    static N root() {
+    public static N root() {
         return new N("").compat("acme,board").cells("#address-cells", 1).cells("#size-cells", 1);
     }
 
@@ -102,7 +104,7 @@ final class FdtWriter {
     }
 
     /** Serializes a tree. */
-    static byte[] write(N root) {
+    public static byte[] write(N root) {
         Struct s = new Struct();
         emit(root, s);
         s.token(Fdt.FDT_END);
