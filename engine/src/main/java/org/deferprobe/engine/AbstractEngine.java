@@ -119,6 +119,33 @@ abstract class AbstractEngine implements Engine {
         driverAttach(drv);
     }
 
+    /**
+     * A device was registered: attach it (M2), here and now in the kernel-style engines, whatever the registering
+     * thread holds (a probe's own device lock included: M16, device_add's synchronous attach); an engine may
+     * postpone the attach until the registering thread holds no device guard, counting it as work meanwhile.
+     */
+    void attachRegisteredDevice(Device d) {
+        deviceAttach(d);
+    }
+
+    /**
+     * A device left the registry: under its guard, fence it (M9), take it off the deferred lists and unbind it
+     * (with the devices its probe registered, M16). At once in the kernel-style engines (a parent's error path
+     * or unbind takes its children's locks inside its own, as of_platform_depopulate does); an engine may
+     * postpone it until the thread holds no device guard.
+     */
+    void detachRemovedDevice(Device d) {
+        lockDevice(d);
+        try {
+            markDead(d);
+            deferredDel(d);
+            unbind(d);
+            d.state = DeviceState.DEAD;
+        } finally {
+            unlockDevice(d);
+        }
+    }
+
     /** M9 fence, with the device's guard held: every attach rechecks {@code dead} under the guard. */
     void markDead(Device d) {
         d.dead = true;
@@ -149,7 +176,7 @@ abstract class AbstractEngine implements Engine {
         ensureOpen();
         beginOperation();
         try {
-            deviceAttach(registry.addDevice(spec));
+            attachRegisteredDevice(registry.addDevice(spec));
         } finally {
             endOperation();
         }
@@ -163,15 +190,7 @@ abstract class AbstractEngine implements Engine {
             if (d == null) {
                 return false;
             }
-            lockDevice(d);
-            try {
-                markDead(d);
-                deferredDel(d);
-                unbind(d);
-                d.state = DeviceState.DEAD;
-            } finally {
-                unlockDevice(d);
-            }
+            detachRemovedDevice(d);
             return true;
         } finally {
             endOperation();
@@ -388,12 +407,14 @@ abstract class AbstractEngine implements Engine {
             switch (o) {
                 case BOUND -> bind(d, drv);
                 case DEFERRED -> {
+                    removeChildren(d); // the probe's error path (M16)
                     counters.deferrals.increment();
                     d.state = DeviceState.DEFERRED;
                     deferredAdd(d);
                     afterDefer(d, triggersBefore);
                 }
                 case FAILED -> {
+                    removeChildren(d);
                     counters.failures.increment();
                     d.state = DeviceState.FAILED;
                 }
@@ -457,12 +478,42 @@ abstract class AbstractEngine implements Engine {
         }
     }
 
-    /** __device_release_driver, with the device's guard held: withdraw its resources and unbind. */
+    /**
+     * M16, with the parent's guard held (its probe runs): registers a device as the probe's own (device_add from
+     * probe), attached at once (or, in the lock-free engines, once the thread holds no device guard).
+     *
+     * @throws IllegalStateException if a live device has that name (the probe then fails)
+     */
+    final void registerChildDevice(Device parent, DeviceSpec spec) {
+        Device child = registry.addDevice(spec);
+        child.parent = parent;
+        parent.children.add(child);
+        attachRegisteredDevice(child);
+    }
+
+    /**
+     * M16, with the parent's guard held: unregisters the devices the parent's probe registered, newest first
+     * (its error path after a deferral or a failure, or its remove when it unbinds: of_platform_depopulate).
+     * Only those still registered as its own: one removed by name meanwhile is already detached.
+     */
+    final void removeChildren(Device parent) {
+        List<Device> children = parent.children;
+        for (int i = children.size() - 1; i >= 0; i--) {
+            Device c = children.get(i);
+            if (registry.removeDevice(c)) {
+                detachRemovedDevice(c);
+            }
+        }
+        children.clear();
+    }
+
+    /** __device_release_driver, with the device's guard held: remove the devices its probe registered, withdraw its resources and unbind. */
     void unbind(Device d) {
         Driver drv = d.driver;
         if (drv == null) {
             return;
         }
+        removeChildren(d);
         if (d.published) {
             resources.withdraw(d.spec.provides());
             d.published = false;

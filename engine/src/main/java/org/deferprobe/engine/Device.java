@@ -1,5 +1,7 @@
 package org.deferprobe.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,12 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *  - listPrev / listNext: owned by whichever deferred list holds the device, under that list's lock.
  *  - queuedNode: the lock-free engines' on-list flag, changed only by CAS (DeferredQueue).
  *  - probesInFlight: instrumentation only, never used for control; more than one means M4 was broken.
+ *  - children: under this device's guard (the parent's, for the devices it registered: M16).
  */
 final class Device {
     final DeviceSpec spec;
     final String name;
-    /** The per-device lock (the kernel's device_lock). Unused by the global-lock engine. */
+    /** The lock-free engines' device lock. */
     final ReentrantLock lock = new ReentrantLock();
+    /** The kernel-style engines' device_lock: non-reentrant, like the kernel's mutex. */
+    final DeviceMutex mutex = new DeviceMutex();
 
     volatile DeviceState state = DeviceState.UNBOUND;
     volatile Driver driver;
@@ -48,9 +53,25 @@ final class Device {
 
     final AtomicInteger probesInFlight = new AtomicInteger();
 
+    /** The device whose probe registered this one (M16), or null; set once at registration. */
+    volatile Device parent;
+    /**
+     * The devices this device's current probe or binding registered (M16), in registration order; guarded by
+     * this device's guard. Unregistered by the probe's error path (defer, fail) or when it unbinds.
+     */
+    final List<Device> children = new ArrayList<>(0);
+
+    /** Registration order: bus walks visit devices in it (the bus's klist_devices order). */
+    final long seq;
+
     Device(DeviceSpec spec) {
+        this(spec, 0);
+    }
+
+    Device(DeviceSpec spec, long seq) {
         this.spec = spec;
         this.name = spec.name();
+        this.seq = seq;
     }
 
     @Override

@@ -20,6 +20,7 @@ final class GlobalLockEngine extends DeferredListsEngine {
     }
 
     private void lockGlobal() {
+        locks.acquiring(LockObserver.GLOBAL, global, true);
         global.lock();
         locks.acquired(LockObserver.GLOBAL, global);
     }

@@ -15,8 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Implementation notes.
  * Lock order: device_lock, then deferred_probe_mutex; the pass holds the mutex only to pop a device and
  * releases it before taking that device's lock. A probe that registers a driver (M11) takes the locks of
- * other devices while holding its own, as __driver_attach does; two probes registering drivers that match
- * each other's devices would deadlock here as they would in the kernel (model scenarios do not do that).
+ * other devices while holding its own, as __driver_attach does; a probe that registers a device (M16) takes
+ * that child's lock inside its own, as device_add's synchronous attach does (parent before child, always).
+ * device_lock is a non-reentrant {@link DeviceMutex}, as the kernel's: a probe whose registrations reach back
+ * to its own device (a driver it registers matches it) blocks on itself, as the kernel would, and the lock
+ * observer is told first ({@link LockObserver#acquiring}); two probes registering drivers that match each
+ * other's devices deadlock here as they would in the kernel (model scenarios do not do that).
  * Not final: the deliberately broken engines (racy-2012, remove-race, locking-2026) are this engine with one
  * method overridden each; lockLists and publicationTriggers are final so they stay the kernel's.
  */
@@ -32,20 +36,23 @@ class KernelEngine extends DeferredListsEngine {
         super(name, config);
     }
 
+    /** device_lock: the device's non-reentrant mutex; a thread that already holds it blocks for good, as in the kernel. */
     @Override
     void lockDevice(Device d) {
-        d.lock.lock();
+        locks.acquiring(LockObserver.DEVICE, d, false);
+        d.mutex.lock();
         locks.acquired(LockObserver.DEVICE, d);
     }
 
     @Override
     void unlockDevice(Device d) {
         locks.released(LockObserver.DEVICE, d);
-        d.lock.unlock();
+        d.mutex.unlock();
     }
 
     @Override
     final void lockLists() {
+        locks.acquiring(LockObserver.DEFERRED_LISTS, deferredProbeMutex, false);
         deferredProbeMutex.lock();
         locks.acquired(LockObserver.DEFERRED_LISTS, deferredProbeMutex);
     }

@@ -13,15 +13,21 @@ import java.util.concurrent.ThreadPoolExecutor;
  * <p>Progress: registrations, unregistrations and triggers block only on the locks of the devices they
  * touch (a device matching the driver being registered, the device being removed), never on an unrelated
  * device's probe and never on a list lock. Deadlock freedom: a thread holds at most one device lock at a
- * time, because the bus walk of a driver registered from a probe (M11) is postponed until the probing thread
- * has released its device's lock.
+ * time, because what a probe's registrations would lock is postponed until the probing thread has released its
+ * device's lock: the bus walk of a driver it registers (M11), the attach of a device it registers and the
+ * detach of a device its error path or unbind unregisters (M16). The registrations themselves (names and the
+ * match index) happen at once, so a child device's name is free again as soon as its parent's probe returns.
  *
  * Implementation notes.
  * Invariants:
  *  - (one lock) a thread holds at most one device lock; {@link Held#depth} counts the holds (reentrant
- *    acquisitions included) and is 0 whenever the thread walks a bus on behalf of a probe.
- *  - (M13) a postponed walk is outstanding work from the moment it is postponed (inside the probe, which is
- *    outstanding itself) until it has run, so the work count cannot reach zero in between.
+ *    acquisitions included) and is 0 whenever the thread runs a postponed action.
+ *  - (M13) a postponed action (walk, attach, detach) is outstanding work from the moment it is postponed (inside
+ *    the probe, which is outstanding itself) until it has run, so the work count cannot reach zero in between.
+ *  - (order) a thread runs its postponed actions in the order they were postponed, so a child's detach never
+ *    runs before its attach; actions postponed while they run are appended and run in the same drain.
+ *  - (M16) a child device leaves the registry under its parent's lock; only its detach (fence, unbind) waits,
+ *    so a retry of the parent (which needs the parent's lock) can register a new child of the same name.
  *  - (M5) a deferred device is on at most one {@link DeferredQueue}, flagged by {@link Device#queuedNode}.
  * Linearization points: a trigger, the increment of {@link #triggerCount}; a deferral, the offer into the
  * deferred queue; a pass's view of the pending devices, its marker ({@link DeferredQueue#mark}).
@@ -52,11 +58,15 @@ abstract class LockFreeCore extends AbstractEngine {
     /** Per thread: the device locks it holds and the bus walks postponed until it holds none (M11). */
     private final ThreadLocal<Held> held = ThreadLocal.withInitial(Held::new);
 
-    /** One thread's device-lock depth and postponed walks; touched only by that thread. */
+    /** One thread's device-lock depth and postponed actions; touched only by that thread. */
     private static final class Held {
         int depth;
-        boolean walking;
-        final ArrayDeque<Driver> postponed = new ArrayDeque<>();
+        boolean draining;
+        final ArrayDeque<Postponed> postponed = new ArrayDeque<>();
+    }
+
+    /** Something a probe's registration would lock, run once the thread holds no device lock. */
+    private record Postponed(String what, Runnable action) {
     }
 
     LockFreeCore(String name, EngineConfig config, ThreadPoolExecutor executor, Set<TestFlaw> flaws) {
@@ -84,6 +94,7 @@ abstract class LockFreeCore extends AbstractEngine {
 
     @Override
     final void lockDevice(Device d) {
+        locks.acquiring(LockObserver.DEVICE, d, true);
         d.lock.lock();
         locks.acquired(LockObserver.DEVICE, d);
         held.get().depth++;
@@ -95,7 +106,7 @@ abstract class LockFreeCore extends AbstractEngine {
         h.depth--;
         locks.released(LockObserver.DEVICE, d);
         d.lock.unlock();
-        if (h.depth == 0 && !h.walking && !h.postponed.isEmpty()) {
+        if (h.depth == 0 && !h.draining && !h.postponed.isEmpty()) {
             runPostponed(h);
         }
     }
@@ -103,30 +114,53 @@ abstract class LockFreeCore extends AbstractEngine {
     /** M11: a driver registered while this thread holds a device lock (from a probe) walks the bus later. */
     @Override
     final void attachRegisteredDriver(Driver drv) {
-        Held h = held.get();
-        if (h.depth == 0) {
+        if (!postpone("walk for driver " + drv.name, () -> driverAttach(drv))) {
             driverAttach(drv);
-            return;
         }
-        work.begin(); // M13: outstanding until walked; begun inside the probe, which is outstanding itself
-        h.postponed.addLast(drv);
     }
 
-    /** Walks the bus for every postponed driver, holding no device lock; walks postponed meanwhile too. */
+    /** M16: a device registered while this thread holds a device lock (from a probe) is attached later. */
+    @Override
+    final void attachRegisteredDevice(Device d) {
+        if (!postpone("attach of " + d.name, () -> deviceAttach(d))) {
+            deviceAttach(d);
+        }
+    }
+
+    /** M16: a device unregistered while this thread holds a device lock (a probe's error path) is detached later. */
+    @Override
+    final void detachRemovedDevice(Device d) {
+        if (!postpone("detach of " + d.name, () -> super.detachRemovedDevice(d))) {
+            super.detachRemovedDevice(d);
+        }
+    }
+
+    /** Postpones an action if this thread holds a device lock; false (nothing postponed) if it holds none. */
+    private boolean postpone(String what, Runnable action) {
+        Held h = held.get();
+        if (h.depth == 0) {
+            return false;
+        }
+        work.begin(); // M13: outstanding until run; begun inside the probe, which is outstanding itself
+        h.postponed.addLast(new Postponed(what, action));
+        return true;
+    }
+
+    /** Runs every postponed action in order, holding no device lock; actions postponed meanwhile too. */
     private void runPostponed(Held h) {
-        h.walking = true;
+        h.draining = true;
         try {
-            for (Driver drv; (drv = h.postponed.pollFirst()) != null; ) {
+            for (Postponed p; (p = h.postponed.pollFirst()) != null; ) {
                 try {
-                    driverAttach(drv); // takes one device lock at a time; a probe in it may postpone more
+                    p.action().run(); // takes one device lock at a time; a probe in it may postpone more
                 } catch (Throwable t) {
-                    violation("engine-error", "walk for driver " + drv.name + " threw " + t);
+                    violation("engine-error", p.what() + " threw " + t);
                 } finally {
                     work.end();
                 }
             }
         } finally {
-            h.walking = false;
+            h.draining = false;
         }
     }
 

@@ -2,8 +2,6 @@ package org.deferprobe.engine;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * Deliberately broken: the kernel engine with the 2026 "consistent locking" change that was reverted
@@ -14,37 +12,20 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * watchdog catches B4 ({@code deadlock}).
  *
  * Implementation notes.
- * The device mutex is an AbstractQueuedSynchronizer with an exclusive owner, so the JVM's thread dumps
- * (ThreadMXBean) name its owner: the watchdog sees a thread waiting for a lock it owns itself. The mutexes
- * live in a map here rather than in {@link Device} so the shared model stays as it is.
+ * The device mutex is the kernel engine's {@link DeviceMutex} (non-reentrant, with an owner the JVM's thread dumps
+ * name), so the lock observer hears of the recursive acquisition before the thread blocks on itself, and the
+ * watchdog sees a thread waiting for a lock it owns.
  */
 final class Locking2026Engine extends KernelEngine {
-    private final ConcurrentHashMap<Device, Mutex> mutexes = new ConcurrentHashMap<>();
-
     Locking2026Engine(EngineConfig config) {
         super(EngineType.LOCKING_2026.engineName(), config);
     }
 
-    @Override
-    void lockDevice(Device d) {
-        mutexes.computeIfAbsent(d, k -> new Mutex()).acquire(1);
-        locks.acquired(LockObserver.DEVICE, d);
-    }
-
-    @Override
-    void unlockDevice(Device d) {
-        locks.released(LockObserver.DEVICE, d);
-        mutexes.get(d).release(1);
-    }
-
-    /** B4: device_lock around the match of every device on the bus, the probing device's own included. */
+    /** B4: device_lock around the match of every device on the bus, in klist order, the probing device's own included. */
     @Override
     void driverAttach(Driver drv) {
         Set<Device> matching = new HashSet<>(registry.matchingDevices(drv));
-        for (Device d : registry.devices()) {
-            if (!d.spec.bus().equals(drv.spec.bus())) {
-                continue;
-            }
+        for (Device d : registry.devicesOnBus(drv.spec.bus())) {
             lockDevice(d);
             try {
                 if (!matching.contains(d) || d.dead || d.driver != null) {
@@ -59,35 +40,6 @@ final class Locking2026Engine extends KernelEngine {
             } finally {
                 unlockDevice(d);
             }
-        }
-    }
-
-    /** A non-reentrant mutex with an owner, like a kernel struct mutex. */
-    private static final class Mutex extends AbstractQueuedSynchronizer {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean tryAcquire(int arg) {
-            if (compareAndSetState(0, 1)) {
-                setExclusiveOwnerThread(Thread.currentThread());
-                return true;
-            }
-            return false;
-        }
-
-        @Override
-        protected boolean tryRelease(int arg) {
-            if (getExclusiveOwnerThread() != Thread.currentThread()) {
-                throw new IllegalMonitorStateException("device mutex released by a thread that does not hold it");
-            }
-            setExclusiveOwnerThread(null);
-            setState(0);
-            return true;
-        }
-
-        @Override
-        protected boolean isHeldExclusively() {
-            return getExclusiveOwnerThread() == Thread.currentThread();
         }
     }
 }

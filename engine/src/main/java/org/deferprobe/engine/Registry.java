@@ -6,7 +6,9 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,8 +37,11 @@ final class Registry {
     private final ConcurrentHashMap<String, Device> devices = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Driver> drivers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<Driver>> driversByKey = new ConcurrentHashMap<>();
+    /** Per key, the devices in registration order: a driver's bus walk visits them in it, as klist_devices. */
     private final ConcurrentHashMap<String, Set<Device>> devicesByKey = new ConcurrentHashMap<>();
     private final AtomicLong driverSeq = new AtomicLong();
+    private final AtomicLong deviceSeq = new AtomicLong();
+    private static final Comparator<Device> REGISTRATION_ORDER = Comparator.comparingLong(d -> d.seq);
     private final Pause pause;
 
     /** A test seam: where a registration may be paused to force an interleaving. */
@@ -66,14 +71,14 @@ final class Registry {
 
     /** Adds and indexes a device. */
     Device addDevice(DeviceSpec spec) {
-        Device d = new Device(spec);
+        Device d = new Device(spec, deviceSeq.incrementAndGet());
         Device prior = devices.putIfAbsent(spec.name(), d);
         if (prior != null) {
             throw new IllegalStateException("device already registered: " + spec.name());
         }
         pause.betweenInsertAndIndex(spec.name());
         for (String id : spec.compatible()) {
-            devicesByKey.computeIfAbsent(key(spec.bus(), id), k -> ConcurrentHashMap.newKeySet()).add(d);
+            devicesByKey.computeIfAbsent(key(spec.bus(), id), k -> new ConcurrentSkipListSet<>(REGISTRATION_ORDER)).add(d);
         }
         if (!indexWithoutRecheck && devices.get(spec.name()) != d) { // R: removed between the insertion and the indexing
             unindexDevice(d);
@@ -88,6 +93,15 @@ final class Registry {
             unindexDevice(d); // U
         }
         return d;
+    }
+
+    /** Removes exactly this device, if it is still the live one of its name; false otherwise. */
+    boolean removeDevice(Device d) {
+        if (!devices.remove(d.name, d)) { // W
+            return false;
+        }
+        unindexDevice(d); // U
+        return true;
     }
 
     private void unindexDevice(Device d) {
@@ -159,6 +173,18 @@ final class Registry {
         return devices.values();
     }
 
+    /** The live devices on a bus in registration order (bus_for_each_dev over klist_devices); a snapshot. */
+    List<Device> devicesOnBus(String bus) {
+        List<Device> out = new ArrayList<>();
+        for (Device d : devices.values()) {
+            if (d.spec.bus().equals(bus)) {
+                out.add(d);
+            }
+        }
+        out.sort(REGISTRATION_ORDER);
+        return out;
+    }
+
     /** The names of the registered drivers whose unregistration has not started, sorted. */
     List<String> registeredDriverNames() {
         List<String> names = new ArrayList<>();
@@ -190,14 +216,18 @@ final class Registry {
         return sorted;
     }
 
-    /** The live devices a driver matches (M1), in no particular order. */
+    /**
+     * The live devices a driver matches (M1), in registration order (bus_for_each_dev walks klist_devices
+     * in the order devices were added). Weakly consistent: a device registered or removed during the walk may
+     * or may not be seen (the registration's own attach covers the former).
+     */
     Collection<Device> matchingDevices(Driver drv) {
         List<String> ids = drv.spec.matches();
         if (ids.size() == 1) {
             Set<Device> set = devicesByKey.get(key(drv.spec.bus(), ids.get(0)));
             return set == null ? List.of() : set;
         }
-        Set<Device> found = new LinkedHashSet<>();
+        TreeSet<Device> found = new TreeSet<>(REGISTRATION_ORDER);
         for (String id : ids) {
             Set<Device> set = devicesByKey.get(key(drv.spec.bus(), id));
             if (set != null) {

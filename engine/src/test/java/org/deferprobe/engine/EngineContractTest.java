@@ -619,6 +619,186 @@ public abstract class EngineContractTest {
         assertClean(e);
     }
 
+    // ------------------------------------------------------------------ M16: probes that register devices
+
+    @Test
+    void m16_aProbeRegistersItsDevicesAndTheyAttachBeforeItsRegistrationReturns() throws Exception {
+        // an i2c controller's probe registers the devices on its bus: they exist only once it probed
+        Engine e = engine();
+        e.registerDriver(DriverSpec.of("eeprom").withBus("i2c"));
+        e.registerDriver(DriverSpec.of("i2c-ctrl").registeringDevices(DeviceSpec.of("eeprom").withBus("i2c")));
+        assertEquals(DeviceState.DEAD, e.snapshot().stateOf("eeprom"), "not registered before its parent probed");
+        e.registerDevice(DeviceSpec.of("i2c-ctrl"));
+        assertEquals(Map.of("eeprom", "eeprom", "i2c-ctrl", "i2c-ctrl"), e.snapshot().boundTo(),
+                "the child attached (device_add's synchronous attach) before registerDevice returned");
+        quiesce(e);
+        assertClean(e);
+    }
+
+    @Test
+    void m16_aProbeThatDefersUnregistersItsDevicesAndRegistersThemAgainWhenItBinds() throws Exception {
+        // dwc3's glue: populate the child, look up the phy, defer: the error path depopulates
+        Engine e = engine();
+        e.registerDriver(DriverSpec.of("dwc3-glue").registeringDevices(DeviceSpec.of("dwc3")));
+        e.registerDevice(DeviceSpec.of("dwc3-glue", "usb-phy"));
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(DeviceState.DEFERRED, s.stateOf("dwc3-glue"));
+        assertEquals(DeviceState.DEAD, s.stateOf("dwc3"), "its error path unregistered the child");
+        e.registerDevice(DeviceSpec.of("usb-phy"));
+        e.registerDriver(DriverSpec.of("usb-phy"));
+        quiesce(e);
+        s = e.snapshot();
+        assertEquals(DeviceState.BOUND, s.stateOf("dwc3-glue"));
+        assertEquals(DeviceState.UNBOUND, s.stateOf("dwc3"), "registered again by the probe that bound; no driver");
+        e.registerDriver(DriverSpec.of("dwc3"));
+        quiesce(e);
+        assertEquals(DeviceState.BOUND, e.snapshot().stateOf("dwc3"));
+        assertClean(e);
+    }
+
+    @Test
+    void m16_aProbeThatFailsUnregistersItsDevices() throws Exception {
+        Engine e = engine();
+        e.registerDriver(DriverSpec.of("child"));
+        e.registerDriver(DriverSpec.of("parent").failing().registeringDevices(DeviceSpec.of("child")));
+        e.registerDevice(DeviceSpec.of("parent"));
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(DeviceState.FAILED, s.stateOf("parent"));
+        assertEquals(DeviceState.DEAD, s.stateOf("child"), "bound for a moment, then unregistered by the error path");
+        assertClean(e);
+    }
+
+    @Test
+    void m16_unbindingTheParentUnregistersItsDevicesAndRebindingRegistersThemAgain() throws Exception {
+        Engine e = engine();
+        e.registerDriver(DriverSpec.of("child"));
+        DriverSpec parent = DriverSpec.of("parent").registeringDevices(DeviceSpec.of("child"));
+        e.registerDriver(parent);
+        e.registerDevice(DeviceSpec.of("parent"));
+        quiesce(e);
+        assertEquals(Map.of("child", "child", "parent", "parent"), e.snapshot().boundTo());
+        assertTrue(e.unregisterDriver("parent"));
+        assertEquals(Map.of(), e.snapshot().boundTo(), "the parent's remove unregistered the child");
+        assertEquals(DeviceState.DEAD, e.snapshot().stateOf("child"));
+        assertTrue(e.registerDriver(parent));
+        quiesce(e);
+        assertEquals(Map.of("child", "child", "parent", "parent"), e.snapshot().boundTo());
+        assertTrue(e.unregisterDevice("parent"));
+        assertEquals(Map.of(), e.snapshot().states(), "removing the parent removed the child");
+        assertClean(e);
+    }
+
+    /**
+     * Seed 004 as it happened: optee's probe registers the TEE-bus device of the SCMI service (optee_enumerate_devices,
+     * device_add), which attaches at once; that device's probe (scmi_optee_service_probe) registers the platform
+     * driver of the SCMI transport, which matches the arm-scmi device. Every engine binds all three.
+     */
+    @Test
+    void m16_m11_seed004ChainThroughADeviceBindsAllThree() throws Exception {
+        Engine e = engine();
+        e.registerDevice(DeviceSpec.of("arm-scmi.0.auto").withCompatible("arm,scmi-optee"));
+        e.registerDriver(DriverSpec.of("scmi-optee-service").withBus("tee").withMatches("scmi-optee-ta")
+                .registering(DriverSpec.of("scmi-optee-transport").withMatches("arm,scmi-optee")));
+        e.registerDriver(DriverSpec.of("optee").withMatches("linaro,optee-tz")
+                .registeringDevices(DeviceSpec.of("optee-ta-scmi").withBus("tee").withCompatible("scmi-optee-ta")));
+        e.registerDevice(DeviceSpec.of("firmware:optee").withCompatible("linaro,optee-tz"));
+        quiesce(e);
+        assertEquals(Map.of("firmware:optee", "optee", "optee-ta-scmi", "scmi-optee-service",
+                "arm-scmi.0.auto", "scmi-optee-transport"), e.snapshot().boundTo());
+        assertClean(e);
+    }
+
+    /**
+     * B5 as dwc3 did it (2018): the glue's probe registers its child, which binds and so triggers, then the glue
+     * defers on a phy that never comes and its error path removes the child; the trigger retries the glue, for
+     * ever. Not the engine's to fix: every generic-list engine re-probes the glue again and again (the soak and
+     * {@code run} report it as livelock); the indexed engine parks the glue on "usb-phy", which the child's bind
+     * does not publish, so it stays quiet. Either way, once the child's driver is gone the loop ends.
+     */
+    @Test
+    void b5_aProbeWhoseChildBindsBeforeItDefersIsRetriedForEverExceptWhereItIsParked() throws Exception {
+        AtomicInteger glueProbes = new AtomicInteger();
+        CountDownLatch fifty = new CountDownLatch(50);
+        AtomicBoolean breakTheLoop = new AtomicBoolean();
+        Engine e = type.create(new EngineConfig(8, (d, drv, missing) -> {
+            if (d.equals("dwc3-glue")) {
+                glueProbes.incrementAndGet();
+                fifty.countDown();
+                if (breakTheLoop.get()) {
+                    throw new IllegalStateException("the test ends the loop: this probe fails");
+                }
+            }
+        }));
+        engines.add(e);
+        e.registerDriver(DriverSpec.of("dwc3"));
+        e.registerDriver(DriverSpec.of("dwc3-glue").registeringDevices(DeviceSpec.of("dwc3")));
+        e.registerDevice(DeviceSpec.of("dwc3-glue", "usb-phy"));
+        if (type == EngineType.INDEXED) {
+            quiesce(e);
+            assertEquals(1, glueProbes.get(), "parked on usb-phy: the child's bind does not re-probe it");
+            assertEquals(Map.of("dwc3-glue", "waiting for usb-phy"), e.snapshot().deferred());
+        } else {
+            assertTrue(fifty.await(20, TimeUnit.SECONDS), "re-probed " + glueProbes.get() + " times (B5)");
+            assertFalse(e.awaitQuiescence(Duration.ZERO), "the loop keeps the engine busy");
+            // from outside the loop may not get in (the global lock is barged by the pass): end it from inside
+            breakTheLoop.set(true);
+            quiesce(e);
+            assertEquals(DeviceState.FAILED, e.snapshot().stateOf("dwc3-glue"));
+        }
+        assertEquals(DeviceState.DEAD, e.snapshot().stateOf("dwc3"), "its error path removed the child each time");
+        assertClean(e);
+    }
+
+    /**
+     * A probe whose registration reaches back to its own device: it registers a driver that matches the device it
+     * is probing. The kernel's __driver_attach takes that device's lock, which the probe holds: with the kernel's
+     * non-reentrant device_lock it would block on itself, and the kernel-style engines do the same; the lock
+     * observer hears of it first ({@link LockObserver#acquiring}), and here it refuses (throws) so the test does
+     * not block: the probe fails with that error. Every other engine never re-enters the probe (M4): the global
+     * lock skips a device probing on this thread, the lock-free engines walk after the probe released its lock.
+     */
+    @Test
+    void m4_aProbeRegisteringADriverForItsOwnDeviceIsNeverReentered() throws Exception {
+        List<String> recursive = new CopyOnWriteArrayList<>();
+        ThreadLocal<List<Object>> held = ThreadLocal.withInitial(ArrayList::new);
+        LockObserver refuseRecursion = new LockObserver() {
+            @Override
+            public void acquiring(String lockClass, Object lock, boolean reentrant) {
+                if (!reentrant && held.get().contains(lock)) {
+                    recursive.add(lockClass + " " + lock);
+                    throw new IllegalStateException("recursive locking of " + lockClass + " " + lock);
+                }
+            }
+
+            @Override
+            public void acquired(String lockClass, Object lock) {
+                held.get().add(lock);
+            }
+
+            @Override
+            public void released(String lockClass, Object lock) {
+                held.get().remove(held.get().lastIndexOf(lock));
+            }
+        };
+        Engine e = type.create(new EngineConfig(8, (d, drv, missing) -> probes.add(d + "<-" + drv), refuseRecursion));
+        engines.add(e);
+        e.registerDriver(DriverSpec.of("x").registering(DriverSpec.of("x-helper").withMatches("x")));
+        e.registerDevice(DeviceSpec.of("x"));
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(List.of(), s.violations(), "no probe of x while x's probe ran (M4)");
+        if (e instanceof KernelEngine) {
+            assertEquals(List.of("device x"), recursive, "device_lock taken again by the thread that holds it");
+            assertEquals(DeviceState.FAILED, s.stateOf("x"), "the refused acquisition failed the probe");
+        } else {
+            assertEquals(List.of(), recursive);
+            assertEquals(Map.of("x", "x"), s.boundTo());
+            assertEquals(List.of("x<-x"), probes, "x-helper's walk did not probe x, bound or probing");
+        }
+    }
+
     @Test
     void m12_asyncRegistrationReturnsBeforeItsProbesAndAllOfThemComplete() throws Exception {
         // the kernel's test_async_driver_probe: N devices, probes that sleep
