@@ -120,6 +120,18 @@ abstract class AbstractEngine implements Engine {
     }
 
     /**
+     * bus_add_driver: the driver joins the registry and the bus's driver list (the match index), then its bus is
+     * walked (M3); null if its name is taken. Only the deliberately broken racy-2012 engine walks first.
+     */
+    Driver addAndWalk(DriverSpec spec) {
+        Driver drv = registry.addDriver(spec);
+        if (drv != null) {
+            attachRegisteredDriver(drv);
+        }
+        return drv;
+    }
+
+    /**
      * A device was registered: attach it (M2), here and now in the kernel-style engines, whatever the registering
      * thread holds (a probe's own device lock included: M16, device_add's synchronous attach); an engine may
      * postpone the attach until the registering thread holds no device guard, counting it as work meanwhile.
@@ -202,12 +214,7 @@ abstract class AbstractEngine implements Engine {
         ensureOpen();
         beginOperation();
         try {
-            Driver drv = registry.addDriver(spec);
-            if (drv == null) {
-                return false;
-            }
-            attachRegisteredDriver(drv);
-            return true;
+            return addAndWalk(spec) != null;
         } finally {
             endOperation();
         }

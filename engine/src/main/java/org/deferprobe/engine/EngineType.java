@@ -24,8 +24,10 @@ public enum EngineType {
 
     // ---- deliberately broken engines: the kernel with one fix taken out each (plus its B2), so anyone can
     // ---- watch the soak catch the bug (docs/soak.md). Never counted in real(), never benchmarked.
-    /** The kernel without the M8 recheck (before 2012): B1, the lost probe of seed 000. */
+    /** Seed 000's own window (v3.5's bus_add_driver walks before listing the driver): B1, 2012. */
     RACY_2012("racy-2012", true, EnumSet.of(KnownBug.B1_LOST_PROBE, KnownBug.B2_LATE_RESOURCE), Racy2012Engine::new),
+    /** The kernel without the M8 trigger-count recheck (before 58b116bce136): B1, 2014. */
+    RACY_2014("racy-2014", true, EnumSet.of(KnownBug.B1_LOST_PROBE, KnownBug.B2_LATE_RESOURCE), Racy2014Engine::new),
     /** The kernel whose attach paths ignore the M9 fence: B3, seed 003. */
     REMOVE_RACE("remove-race", true, EnumSet.of(KnownBug.B3_REMOVE_VS_ASYNC, KnownBug.B2_LATE_RESOURCE),
             RemoveRaceEngine::new),

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * to its own device (a driver it registers matches it) blocks on itself, as the kernel would, and the lock
  * observer is told first ({@link LockObserver#acquiring}); two probes registering drivers that match each
  * other's devices deadlock here as they would in the kernel (model scenarios do not do that).
- * Not final: the deliberately broken engines (racy-2012, remove-race, locking-2026) are this engine with one
+ * Not final: the deliberately broken engines (racy-2012, racy-2014, remove-race, locking-2026) are this engine with one
  * method overridden each; lockLists and publicationTriggers are final so they stay the kernel's.
  */
 class KernelEngine extends DeferredListsEngine {

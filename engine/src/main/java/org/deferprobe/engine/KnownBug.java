@@ -2,7 +2,11 @@ package org.deferprobe.engine;
 
 /** The known bugs of docs/model.md that an engine type may have on purpose (B5 is a probe's, not an engine's). */
 public enum KnownBug {
-    /** A trigger between a probe's start and its deferral is lost (no M8 recheck). Seed 000. */
+    /**
+     * A deferred device is never probed again though its driver is registered. Two windows (seed 000): the 2012
+     * one, a deferred retry run before the driver joined the bus's driver list (racy-2012); the 2014 one, a
+     * trigger between a probe's check and its deferral, without the M8 recheck (racy-2014).
+     */
     B1_LOST_PROBE,
     /** A resource published after its provider's probe returned does not trigger. Seeds 001/002. */
     B2_LATE_RESOURCE,

@@ -115,18 +115,41 @@ final class Registry {
 
     /** Adds and indexes a driver; null if one of that name is registered or still being unregistered. */
     Driver addDriver(DriverSpec spec) {
-        Driver drv = new Driver(spec, driverSeq.incrementAndGet());
-        if (drivers.putIfAbsent(spec.name(), drv) != null) {
-            return null;
+        Driver drv = addDriverUnlisted(spec);
+        if (drv != null) {
+            pause.betweenInsertAndIndex(spec.name());
+            listDriver(drv);
         }
-        pause.betweenInsertAndIndex(spec.name());
-        for (String id : spec.matches()) {
-            driversByKey.computeIfAbsent(key(spec.bus(), id), k -> new CopyOnWriteArrayList<>()).addIfAbsent(drv);
+        return drv;
+    }
+
+    /** Takes the driver's name (kobject_init_and_add) without indexing it; null if the name is taken. */
+    Driver addDriverUnlisted(DriverSpec spec) {
+        Driver drv = new Driver(spec, driverSeq.incrementAndGet());
+        return drivers.putIfAbsent(spec.name(), drv) == null ? drv : null;
+    }
+
+    /** Indexes a driver whose name it holds (klist_add_tail on the bus's driver list), with the re-check (R). */
+    void listDriver(Driver drv) {
+        for (String id : drv.spec.matches()) {
+            driversByKey.computeIfAbsent(key(drv.spec.bus(), id), k -> new CopyOnWriteArrayList<>()).addIfAbsent(drv);
         }
         if (!indexWithoutRecheck && !drv.registered) { // R: an unregistration claimed it between the insertion and the indexing
             unindexDriver(drv);
         }
-        return drv;
+    }
+
+    /** M1 for one pair: same bus, and a match id equal to a compatible string (platform_match's of_match). */
+    static boolean matches(Driver drv, Device d) {
+        if (!drv.spec.bus().equals(d.spec.bus())) {
+            return false;
+        }
+        for (String id : drv.spec.matches()) {
+            if (d.spec.compatible().contains(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

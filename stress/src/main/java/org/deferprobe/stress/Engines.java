@@ -57,7 +57,8 @@ final class Engines implements ITypeConverter<Engines.Choice> {
 
     private static String describe(EngineType t) {
         return switch (t.engineName()) {
-            case "racy-2012" -> "no M8 recheck: B1 lost probe (soak: lost-probe)";
+            case "racy-2012" -> "walk before the driver list, v3.5: B1 (soak: lost-probe)";
+            case "racy-2014" -> "no M8 recheck, before 58b116bce136: B1 (soak: lost-probe)";
             case "remove-race" -> "no M9 fence: B3 bound after removal (soak: bound-after-removal)";
             case "locking-2026" -> "device lock for every match, dc23806a7c47: B4 (soak: deadlock)";
             default -> "known bugs " + t.knownBugs();

@@ -130,8 +130,9 @@ final class Invariants {
         return type.isBroken() || v.explainedBy() == null;
     }
 
-    /** The watchdog's verdicts explained by an engine's declared bugs (B4's signature is a deadlock). */
+    /** The watchdog's verdicts explained by an engine's declared bugs (B4's signature is a deadlock on itself). */
     static SoakViolation explainWatchdog(EngineType type, SoakViolation v) {
-        return v.check().equals("deadlock") ? explain(type, KnownBug.B4_PROBE_REGISTERS_DRIVER, v) : v;
+        return v.check().equals("deadlock") || v.check().equals("recursive-locking")
+                ? explain(type, KnownBug.B4_PROBE_REGISTERS_DRIVER, v) : v;
     }
 }

@@ -15,7 +15,11 @@ import org.deferprobe.engine.LockObserver;
  *
  * <p>Thread-safe; every engine thread calls it. Nesting within one class (a probe holding its device's lock
  * locks other devices, M11) is not an inversion, as lockdep does not validate device_lock either; a lock the
- * thread already holds (reentrancy) adds no order.
+ * thread already holds (reentrancy) adds no order. But a thread about to take a non-reentrant lock it already
+ * holds ({@link #acquiring}, before it blocks on itself) is reported as {@code recursive-locking}, naming both
+ * acquisitions, as lockdep's "possible recursive locking detected" does (seed 004's splat): where each was
+ * taken is recorded when the validator keeps acquisition sites ({@code run} does; the soak does not, for
+ * speed, and names only the second).
  *
  * Implementation notes.
  * Per thread, a stack of held (class, lock) entries, touched only by its thread, except that the watchdog
@@ -30,6 +34,18 @@ final class LockOrderValidator implements LockObserver {
     private final AtomicReferenceArray<String> firstExample = new AtomicReferenceArray<>(MAX_CLASSES * MAX_CLASSES);
     private final ConcurrentHashMap<String, Boolean> reportedPairs = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> inversions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> recursions = new ConcurrentLinkedQueue<>();
+    /** Whether each acquisition records the engine frame that made it (a stack walk each time). */
+    private final boolean keepSites;
+
+    LockOrderValidator() {
+        this(false);
+    }
+
+    /** @param keepSites record where every lock was taken, to name the first acquisition of a recursive one */
+    LockOrderValidator(boolean keepSites) {
+        this.keepSites = keepSites;
+    }
     private final ConcurrentHashMap<Thread, Held> heldByThread = new ConcurrentHashMap<>();
     private final ThreadLocal<Held> held = ThreadLocal.withInitial(() -> {
         Held h = new Held();
@@ -37,10 +53,38 @@ final class LockOrderValidator implements LockObserver {
         return h;
     });
 
-    /** One thread's held locks, innermost last. */
+    /** One thread's held locks, innermost last, and where each was taken (null without sites). */
     private static final class Held {
         final List<String> classes = new ArrayList<>();
         final List<Object> locks = new ArrayList<>();
+        final List<String> sites = new ArrayList<>();
+    }
+
+    @Override
+    public void acquiring(String lockClass, Object lock, boolean reentrant) {
+        if (reentrant) {
+            return;
+        }
+        Held h = held.get();
+        synchronized (h) {
+            int i = h.locks.indexOf(lock);
+            if (i >= 0) {
+                String first = h.sites.get(i);
+                recursions.add("thread " + Thread.currentThread().getName() + " is trying to acquire " + lockClass
+                        + " " + lock + " (at " + caller() + ") but already holds it (taken "
+                        + (first == null ? "earlier; this run kept no acquisition sites" : "at " + first)
+                        + "): possible recursive locking, a deadlock on itself; held, outermost first: "
+                        + describe(h));
+            }
+        }
+    }
+
+    private static String describe(Held h) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < h.classes.size(); i++) {
+            out.add(h.classes.get(i) + " " + h.locks.get(i) + (h.sites.get(i) == null ? "" : " (" + h.sites.get(i) + ")"));
+        }
+        return String.join(", ", out);
     }
 
     @Override
@@ -58,6 +102,7 @@ final class LockOrderValidator implements LockObserver {
             }
             h.classes.add(lockClass);
             h.locks.add(lock);
+            h.sites.add(keepSites ? caller() : null);
         }
     }
 
@@ -69,6 +114,7 @@ final class LockOrderValidator implements LockObserver {
             if (i >= 0) {
                 h.classes.remove(i);
                 h.locks.remove(i);
+                h.sites.remove(i);
             }
         }
     }
@@ -122,6 +168,15 @@ final class LockOrderValidator implements LockObserver {
     List<String> drainInversions() {
         List<String> out = new ArrayList<>();
         for (String s; (s = inversions.poll()) != null; ) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Recursive acquisitions of a non-reentrant lock since the last call, one line each. */
+    List<String> drainRecursions() {
+        List<String> out = new ArrayList<>();
+        for (String s; (s = recursions.poll()) != null; ) {
             out.add(s);
         }
         return out;

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.deferprobe.engine.EngineConfig;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
@@ -84,12 +85,37 @@ final class RunCommand implements Callable<Integer> {
         ScenarioRunner runner = new ScenarioRunner(scenario);
         boolean passed = true;
         for (EngineType type : engine.types()) {
-            RunResult r = runner.run(type, timeout);
+            RunResult r = supervised(runner, type, timeout);
             out.println(json ? jsonLine(r) : summary(r));
             out.flush();
             passed &= r.passed();
         }
         return passed ? Main.OK : Main.FAILED;
+    }
+
+    /**
+     * One engine, watched so that the run never hangs: the runner ends a livelock (B5) itself; a run that makes
+     * no progress for a second is searched for a deadlock in its threads' wait-for graph, and ends with it if
+     * one is found; a lockdep-style validator (with acquisition sites) reports a recursive acquisition or a lock
+     * order inversion first, before the deadlock it leads to.
+     */
+    static RunResult supervised(ScenarioRunner runner, EngineType type, Duration timeout) {
+        LockOrderValidator lockdep = new LockOrderValidator(true);
+        java.util.Set<Long> before = ThreadDumps.liveThreadIds();
+        ScenarioRunner.Watch deadlocks = (millisWithoutProgress, steps) -> {
+            if (millisWithoutProgress < 1_000) {
+                return null;
+            }
+            ThreadDumps.Deadlock d = ThreadDumps.find(id -> !before.contains(id), lockdep::heldBy);
+            return d == null ? null : "deadlock: " + d.threads().size() + " threads stuck: "
+                    + String.join(", ", d.threads().subList(0, Math.min(4, d.threads().size())))
+                    + (d.threads().size() > 4 ? ", ..." : "");
+        };
+        RunResult r = runner.runSupervised(type, EngineConfig.defaults().withLockObserver(lockdep), timeout, deadlocks);
+        java.util.List<String> first = new java.util.ArrayList<>();
+        lockdep.drainRecursions().forEach(line -> first.add("recursive-locking: " + line));
+        lockdep.drainInversions().forEach(line -> first.add("lock-order: " + line));
+        return r.withViolationsFirst(first);
     }
 
     /** Every driver with {@code probeMicros} set, those its probe registers included. */

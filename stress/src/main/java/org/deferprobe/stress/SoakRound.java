@@ -272,6 +272,9 @@ final class SoakRound {
 
     private void addLockOrder(List<SoakViolation> violations) {
         if (lockdep != null) {
+            for (String recursion : lockdep.drainRecursions()) {
+                violations.add(new SoakViolation("recursive-locking", plan.round(), recursion));
+            }
             for (String inversion : lockdep.drainInversions()) {
                 violations.add(new SoakViolation("lock-order", plan.round(), inversion));
             }

@@ -51,6 +51,51 @@ class MainTest {
         }
     }
 
+    /** B5 from a scenario: every generic-list engine livelocks, run reports it, ends it and exits 1; indexed passes. */
+    @Test
+    void theDwc3LivelockIsReportedAndEndedNeverHung() throws IOException {
+        Path b5 = SCENARIOS.resolve("seed-002-dwc3-probe-livelock.json");
+        Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(90),
+                () -> run("run", "--scenario", b5.toString(), "--engine", "all", "--json", "--timeout", "20s"));
+        assertEquals(1, r.status(), r::toString);
+        for (String line : r.out().lines().toList()) {
+            JsonNode o = MAPPER.readTree(line);
+            String engine = o.get("engine").textValue();
+            List<String> violations = new ArrayList<>();
+            o.get("violations").forEach(v -> violations.add(v.textValue()));
+            if (engine.equals("indexed")) {
+                assertEquals(List.of(), violations, line);
+                assertTrue(o.get("expectationsMet").booleanValue(), line);
+            } else {
+                assertTrue(violations.stream().anyMatch(v -> v.startsWith("livelock: dwc3-glue.0 probed ")), line);
+            }
+        }
+    }
+
+    /**
+     * Seed 004 as it happened, on locking-2026: optee's probe holds its device's lock, the service device it
+     * registers attaches inside it, and that probe's driver registration takes every platform device's lock,
+     * optee's included. The validator reports the recursive acquisition first, naming both, then the watchdog the
+     * deadlock; run ends it instead of hanging, and exits 1.
+     */
+    @Test
+    void locking2026OnSeed004AsItHappenedReportsRecursiveLockingThenTheDeadlock() throws IOException {
+        Path seed004 = SCENARIOS.resolve("seed-004-optee-scmi-as-it-happened.json");
+        Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> run("run", "--scenario", seed004.toString(), "--engine", "locking-2026", "--json"));
+        assertEquals(1, r.status(), r::toString);
+        JsonNode o = MAPPER.readTree(r.out());
+        List<String> violations = new ArrayList<>();
+        o.get("violations").forEach(v -> violations.add(v.textValue()));
+        assertTrue(violations.size() >= 2, violations::toString);
+        assertTrue(violations.get(0).startsWith("recursive-locking: ") && violations.get(0).contains(
+                "acquire device firmware:optee") && violations.get(0).contains("but already holds it (taken at "),
+                violations::toString);
+        assertTrue(violations.stream().anyMatch(v -> v.startsWith("deadlock: ")), violations::toString);
+        Result real = run("run", "--scenario", seed004.toString(), "--engine", "all");
+        assertEquals(0, real.status(), real::toString);
+    }
+
     @Test
     void jsonOnSeed000WithAllEngines() throws IOException {
         Result r = run("run", "--scenario", SEED_000.toString(), "--engine", "all", "--json", "--timeout", "20s");

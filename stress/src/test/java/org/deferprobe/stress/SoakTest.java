@@ -91,9 +91,10 @@ class SoakTest {
                 r.out());
     }
 
-    @Test
-    void racy2012LosesAProbeThatNoLatePublicationExplains() {
-        Run r = soak(EngineType.RACY_2012, SEEDS[0], CI_DURATION, false);
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(names = {"RACY_2012", "RACY_2014"})
+    void eachB1WindowLosesAProbeThatNoLatePublicationExplains(EngineType type) {
+        Run r = soak(type, SEEDS[0], CI_DURATION, false);
         assertTrue(r.summary().failing().stream().anyMatch(v -> v.check().equals("lost-probe")
                 && v.explainedBy() == KnownBug.B1_LOST_PROBE && !v.message().contains("published late")), r.out());
     }

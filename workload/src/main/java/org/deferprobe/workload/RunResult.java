@@ -23,6 +23,17 @@ public record RunResult(String scenario, String engine, int devices, List<String
                         List<String> violations, List<String> errors, Boolean expectationsMet,
                         List<String> mismatches) {
 
+    /** The same result with {@code first} before its violations (what a lock validator saw before the end). */
+    public RunResult withViolationsFirst(List<String> first) {
+        if (first.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(violations);
+        return new RunResult(scenario, engine, devices, bound, deferred, failed, unbound, stats, makespanMicros,
+                List.copyOf(all), errors, expectationsMet, mismatches);
+    }
+
     /** True when nothing was violated and every expectation present was met. */
     public boolean passed() {
         return violations.isEmpty() && !Boolean.FALSE.equals(expectationsMet);

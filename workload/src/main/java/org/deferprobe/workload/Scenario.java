@@ -40,6 +40,17 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
         return names;
     }
 
+    /** Names of the devices some driver's probe registers (M16): a default register-devices skips them. */
+    public Set<String> devicesRegisteredByProbes() {
+        Set<String> names = new LinkedHashSet<>();
+        for (DriverSpec d : drivers) {
+            for (DeviceSpec child : d.registersDevices()) {
+                names.add(child.name());
+            }
+        }
+        return names;
+    }
+
     /**
      * The same scenario with {@code change} applied to every driver, those that probes register included
      * (e.g. {@code s.mapDrivers(d -> d.withProbeMicros(100))} for {@code --probe-micros}).
@@ -52,7 +63,7 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
         DriverSpec changed = change.apply(d);
         List<DriverSpec> children = changed.registersDrivers().stream().map(c -> mapDriver(c, change)).toList();
         return new DriverSpec(changed.name(), changed.bus(), changed.matches(), changed.probe(), changed.probeMicros(),
-                changed.spinMicros(), changed.publishDelayMicros(), children, changed.fails());
+                changed.spinMicros(), changed.publishDelayMicros(), children, changed.fails(), changed.registersDevices());
     }
 
     public Scenario withSteps(List<Step> newSteps) {

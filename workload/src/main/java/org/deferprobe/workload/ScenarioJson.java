@@ -30,9 +30,9 @@ public final class ScenarioJson {
     }
 
     /**
-     * @throws IllegalArgumentException if a driver's {@code registersDrivers} holds a spec that differs from the
-     *                                  scenario's driver of that name, or names a driver the scenario lacks
-     *                                  (format 1 refers to them by name)
+     * @throws IllegalArgumentException if a driver's {@code registersDrivers} or {@code registersDevices} holds a
+     *                                  spec that differs from the scenario's driver or device of that name, or
+     *                                  names one the scenario lacks (format 1 refers to them by name)
      */
     public static String write(Scenario s) {
         checkRegisteredDrivers(s);
@@ -57,11 +57,19 @@ public final class ScenarioJson {
     private static void checkRegisteredDrivers(Scenario s) {
         Map<String, DriverSpec> byName = new HashMap<>();
         s.drivers().forEach(d -> byName.put(d.name(), d));
+        Map<String, DeviceSpec> devicesByName = new HashMap<>();
+        s.devices().forEach(d -> devicesByName.put(d.name(), d));
         for (DriverSpec d : s.drivers()) {
             for (DriverSpec child : d.registersDrivers()) {
                 if (!child.equals(byName.get(child.name()))) {
                     throw new IllegalArgumentException("driver " + d.name() + " registers driver " + child.name()
                             + ", which is not the scenario's driver of that name");
+                }
+            }
+            for (DeviceSpec child : d.registersDevices()) {
+                if (!child.equals(devicesByName.get(child.name()))) {
+                    throw new IllegalArgumentException("driver " + d.name() + " registers device " + child.name()
+                            + ", which is not the scenario's device of that name");
                 }
             }
         }
@@ -83,6 +91,9 @@ public final class ScenarioJson {
         putIfPositive(o, "publishDelayMicros", d.publishDelayMicros());
         if (!d.registersDrivers().isEmpty()) {
             o.set("registersDrivers", strings(d.registersDrivers().stream().map(DriverSpec::name).toList()));
+        }
+        if (!d.registersDevices().isEmpty()) {
+            o.set("registersDevices", strings(d.registersDevices().stream().map(DeviceSpec::name).toList()));
         }
         if (d.fails()) {
             o.put("fails", true);

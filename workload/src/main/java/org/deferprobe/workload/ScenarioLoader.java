@@ -52,7 +52,7 @@ public final class ScenarioLoader {
 
     static final Set<String> TOP_FIELDS = ordered("format", "name", "drivers", "devices", "steps", "expect");
     static final Set<String> DRIVER_FIELDS = ordered("name", "bus", "matches", "probe", "probeMicros", "spinMicros",
-            "publishDelayMicros", "registersDrivers", "fails");
+            "publishDelayMicros", "registersDrivers", "registersDevices", "fails");
     static final Set<String> DEVICE_FIELDS = ordered("name", "bus", "compatible", "requires", "provides");
     static final Set<String> EXPECT_FIELDS = ordered("bound", "deferred", "failed", "unbound");
     static final Map<String, Set<String>> STEP_FIELDS = new LinkedHashMap<>();
@@ -204,6 +204,8 @@ public final class ScenarioLoader {
         final Map<String, String> devicePaths = new LinkedHashMap<>();
         /** Driver registered by a probe to the first driver whose probe registers it. */
         final Map<String, String> registeredBy = new HashMap<>();
+        /** Device registered by a probe (M16) to the driver whose probe registers it. */
+        final Map<String, String> deviceRegisteredBy = new HashMap<>();
 
         Reader(String source) {
             this.source = source;
@@ -223,8 +225,9 @@ public final class ScenarioLoader {
             }
             checkFields(root, "", TOP_FIELDS);
             String name = root.has("name") ? string(root.get("name"), "name") : defaultName(source);
-            List<DriverSpec> drivers = drivers(root.get("drivers"));
+            List<RawDriver> rawDrivers = rawDrivers(root.get("drivers"));
             List<DeviceSpec> devices = devices(root.get("devices"));
+            List<DriverSpec> drivers = drivers(rawDrivers, devices);
             List<Step> steps = root.has("steps") ? steps(root.get("steps"), "steps", false) : Scenario.DEFAULT_STEPS;
             Expect expect = root.has("expect") ? expect(root.get("expect")) : null;
             return new Scenario(name, drivers, devices, steps, expect);
@@ -232,18 +235,38 @@ public final class ScenarioLoader {
 
         // ------------------------------------------------------------ drivers
 
-        /** A driver as written, before its registersDrivers names are resolved. */
+        /** A driver as written, before its registersDrivers and registersDevices names are resolved. */
         private record RawDriver(String path, String name, String bus, List<String> matches, ProbeType probe,
                                  long probeMicros, long spinMicros, long publishDelayMicros,
-                                 List<String> registersDrivers, boolean fails) {
+                                 List<String> registersDrivers, boolean fails, List<String> registersDevices) {
         }
 
-        List<DriverSpec> drivers(JsonNode node) {
+        List<RawDriver> rawDrivers(JsonNode node) {
             List<RawDriver> raws = new ArrayList<>();
             if (node != null) {
                 int i = 0;
                 for (JsonNode d : array(node, "drivers")) {
                     raws.add(driver(d, "drivers[" + i++ + "]"));
+                }
+            }
+            return raws;
+        }
+
+        List<DriverSpec> drivers(List<RawDriver> raws, List<DeviceSpec> devices) {
+            Map<String, DeviceSpec> deviceByName = new HashMap<>();
+            devices.forEach(d -> deviceByName.put(d.name(), d));
+            for (RawDriver r : raws) { // M16: each a declared device, registered by one probe only
+                for (int j = 0; j < r.registersDevices.size(); j++) {
+                    String child = r.registersDevices.get(j);
+                    String at = r.path + ".registersDevices[" + j + "]";
+                    if (!deviceByName.containsKey(child)) {
+                        throw error(at, "unknown device " + quote(child));
+                    }
+                    String by = deviceRegisteredBy.putIfAbsent(child, r.name);
+                    if (by != null) {
+                        throw error(at, "device " + quote(child) + " is already registered by the probe of "
+                                + quote(by) + " (a device is registered by one probe at most)");
+                    }
                 }
             }
             Map<String, RawDriver> byName = new LinkedHashMap<>();
@@ -260,14 +283,14 @@ public final class ScenarioLoader {
             Map<String, DriverSpec> resolved = new HashMap<>();
             List<DriverSpec> out = new ArrayList<>();
             for (RawDriver r : raws) {
-                out.add(resolve(r, byName, resolved, new ArrayList<>()));
+                out.add(resolve(r, byName, resolved, new ArrayList<>(), deviceByName));
             }
             return out;
         }
 
         /** Depth-first: a driver's spec holds the specs of the drivers its probe registers, so no cycle. */
         private DriverSpec resolve(RawDriver r, Map<String, RawDriver> byName, Map<String, DriverSpec> resolved,
-                                   List<String> stack) {
+                                   List<String> stack, Map<String, DeviceSpec> deviceByName) {
             DriverSpec done = resolved.get(r.name);
             if (done != null) {
                 return done;
@@ -283,11 +306,11 @@ public final class ScenarioLoader {
                     throw error(r.path + ".registersDrivers[" + j + "]",
                             "cycle of registersDrivers: " + String.join(" -> ", cycle));
                 }
-                children.add(resolve(byName.get(child), byName, resolved, stack));
+                children.add(resolve(byName.get(child), byName, resolved, stack, deviceByName));
             }
             stack.remove(stack.size() - 1);
             DriverSpec spec = new DriverSpec(r.name, r.bus, r.matches, r.probe, r.probeMicros, r.spinMicros,
-                    r.publishDelayMicros, children, r.fails);
+                    r.publishDelayMicros, children, r.fails, r.registersDevices.stream().map(deviceByName::get).toList());
             resolved.put(r.name, spec);
             return spec;
         }
@@ -318,6 +341,8 @@ public final class ScenarioLoader {
             long publishDelayMicros = micros(d, "publishDelayMicros", path);
             List<String> registers = d.has("registersDrivers")
                     ? strings(d.get("registersDrivers"), path + ".registersDrivers") : List.of();
+            List<String> registersDevices = d.has("registersDevices")
+                    ? strings(d.get("registersDevices"), path + ".registersDevices") : List.of();
             boolean fails = false;
             if (d.has("fails")) {
                 JsonNode f = d.get("fails");
@@ -327,7 +352,7 @@ public final class ScenarioLoader {
                 fails = f.booleanValue();
             }
             return new RawDriver(path, name, bus, matches, probe, probeMicros, spinMicros, publishDelayMicros,
-                    registers, fails);
+                    registers, fails, registersDevices);
         }
 
         long micros(JsonNode d, String field, String path) {
@@ -443,10 +468,11 @@ public final class ScenarioLoader {
             for (int i = 0; i < names.size(); i++) {
                 String at = path + ".names[" + i + "]";
                 known(s.get("names").get(i), at, drivers);
-                String by = drivers ? registeredBy.get(names.get(i)) : null;
+                String by = (drivers ? registeredBy : deviceRegisteredBy).get(names.get(i));
                 if (by != null) {
-                    throw error(at, "driver " + quote(names.get(i)) + " is registered by the probe of "
-                            + quote(by) + " (registersDrivers), not by a step");
+                    throw error(at, (drivers ? "driver " : "device ") + quote(names.get(i))
+                            + " is registered by the probe of " + quote(by)
+                            + (drivers ? " (registersDrivers)" : " (registersDevices)") + ", not by a step");
                 }
             }
             return names;

@@ -2,6 +2,7 @@ package org.deferprobe.workload;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,20 +28,44 @@ import org.deferprobe.engine.Snapshot;
  *
  * <p>A quiescence timeout is reported as the violation {@code quiescence-timeout} and ends the run; it never
  * hangs. An engine call that throws (a duplicate name, a closed engine) is reported as an error.
+ *
+ * <p>{@link #runSupervised} also watches the run, as the soak's watchdog does, so that no scenario hangs: the
+ * steps run on a thread of their own while the caller's thread polls every 50 ms. A device probed
+ * {@value #LIVELOCK_PROBES} times without binding while the engine never went quiet, in a run of at least a
+ * second, is a {@code livelock} (B5): from then on every probe throws, so each fails its device and the engine
+ * goes quiet, and the run ends with that violation. A {@link Watch} the caller gives may end a run that makes
+ * no progress (a {@code deadlock} found in the threads' wait-for graph); the stuck steps thread is then left
+ * behind (a daemon) and the engine closed.
  */
 public final class ScenarioRunner {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** Probes of one device, without a bind, that make a livelock (with the engine busy, a second in). */
+    public static final int LIVELOCK_PROBES = 1_000;
+
+    /** Looks at a run that makes no progress; returns a violation line to end it, or null to go on waiting. */
+    @FunctionalInterface
+    public interface Watch {
+        Watch NONE = (millisWithoutProgress, stepsThread) -> null;
+
+        /**
+         * @param millisWithoutProgress how long no probe was called and no step call returned
+         * @param stepsThread           the thread running the steps (to tell its threads from the others)
+         */
+        String stuck(long millisWithoutProgress, Thread stepsThread);
+    }
 
     private final Scenario scenario;
     private final Map<String, DeviceSpec> devicesByName = new LinkedHashMap<>();
     private final Map<String, DriverSpec> driversByName = new LinkedHashMap<>();
     private final Set<String> byProbes;
+    private final Set<String> devicesByProbes;
 
     public ScenarioRunner(Scenario scenario) {
         this.scenario = scenario;
         scenario.devices().forEach(d -> devicesByName.put(d.name(), d));
         scenario.drivers().forEach(d -> driversByName.put(d.name(), d));
         this.byProbes = scenario.driversRegisteredByProbes();
+        this.devicesByProbes = scenario.devicesRegisteredByProbes();
     }
 
     public RunResult run(EngineType type, Duration timeout) {
@@ -51,6 +76,145 @@ public final class ScenarioRunner {
         try (Engine engine = type.create(config)) {
             return run(engine, timeout);
         }
+    }
+
+    /**
+     * Runs on a fresh engine made from {@code config} with a probe hook of its own in front of the config's, and
+     * watches it: livelock (B5) ends the run with the probes failing; {@code watch} may end a stuck run.
+     */
+    public RunResult runSupervised(EngineType type, EngineConfig config, Duration timeout, Watch watch) {
+        Supervision sup = new Supervision();
+        EngineConfig watched = config.withProbeHook((device, driver, missing) -> {
+            sup.probed(device);
+            config.probeHook().afterCheck(device, driver, missing);
+        });
+        Engine engine = type.create(watched);
+        try {
+            Execution ex = new Execution(engine, timeout);
+            sup.steps = new Thread(() -> {
+                long start = System.nanoTime();
+                boolean quiet = ex.runAll(scenario.steps()) && ex.quiesce();
+                sup.makespanMicros = (System.nanoTime() - start) / 1_000;
+                sup.quiet = quiet;
+            }, "scenario-steps");
+            sup.steps.setDaemon(true);
+            sup.start = System.nanoTime();
+            sup.steps.start();
+            String ended = sup.watch(engine, ex, watch, timeout);
+            if (ended != null) {
+                ex.violations.add(ended);
+            }
+            boolean quiet = ended == null && sup.quiet;
+            return report(engine, ex, quiet, sup.makespanMicros);
+        } finally {
+            engine.close();
+        }
+    }
+
+    /** What a supervised run watches: probes per device, progress, the steps thread. */
+    private static final class Supervision {
+        final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> probesOf = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+        volatile boolean failProbes;
+        volatile Thread steps;
+        volatile long start;
+        volatile long makespanMicros;
+        volatile boolean quiet;
+
+        void probed(String device) {
+            progress.incrementAndGet();
+            if (failProbes) {
+                throw new IllegalStateException("the run ended a livelock: this probe fails");
+            }
+            probesOf.computeIfAbsent(device, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        }
+
+        /** Waits for the steps thread; a violation line if the run had to be ended, else null. */
+        String watch(Engine engine, Execution ex, Watch watch, Duration timeout) {
+            long lastProgress = -1;
+            long lastChange = System.nanoTime();
+            long deadline = System.nanoTime() + timeout.toNanos() * 2;
+            String livelock = null;
+            try {
+                while (true) {
+                    steps.join(50);
+                    if (!steps.isAlive()) {
+                        return livelock;
+                    }
+                    long now = System.nanoTime();
+                    long p = progress.get() + ex.callsReturned.get();
+                    if (p != lastProgress) {
+                        lastProgress = p;
+                        lastChange = now;
+                    }
+                    if (livelock == null && now - start >= 1_000_000_000L) {
+                        livelock = livelock(engine);
+                        if (livelock != null) {
+                            failProbes = true; // every probe fails its device from now on: the engine goes quiet
+                            deadline = Math.min(deadline, now + timeout.toNanos());
+                        }
+                    }
+                    String stuck = watch.stuck((now - lastChange) / 1_000_000, steps);
+                    if (stuck != null) {
+                        failProbes = true;
+                        return livelock == null ? stuck : livelock + "; then " + stuck;
+                    }
+                    if (now - deadline > 0) {
+                        failProbes = true;
+                        return (livelock == null ? "" : livelock + "; then ") + "quiescence-timeout: the steps did "
+                                + "not end within " + timeout.multipliedBy(2).toMillis() + " ms";
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failProbes = true;
+                return "quiescence-timeout: the run was interrupted";
+            }
+        }
+
+        private String livelock(Engine engine) {
+            List<Map.Entry<String, Long>> over = new ArrayList<>();
+            probesOf.forEach((device, n) -> {
+                if (n.get() >= LIVELOCK_PROBES) {
+                    over.add(Map.entry(device, n.get()));
+                }
+            });
+            if (over.isEmpty()) {
+                return null;
+            }
+            try {
+                if (engine.awaitQuiescence(Duration.ZERO)) {
+                    return null; // it went quiet after all: many retries, no livelock
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Snapshot snap = engine.snapshot();
+            Comparator<Map.Entry<String, Long>> most = Map.Entry.<String, Long>comparingByValue().reversed()
+                    .thenComparing(Map.Entry.comparingByKey());
+            // live and never bound: the livelocked; not live: devices registered and removed again each time
+            List<Map.Entry<String, Long>> stuck = over.stream().filter(e -> snap.states().containsKey(e.getKey())
+                    && snap.stateOf(e.getKey()) != DeviceState.BOUND).sorted(most).toList();
+            List<Map.Entry<String, Long>> churned = over.stream().filter(e -> !snap.states().containsKey(e.getKey()))
+                    .sorted(most).toList();
+            if (stuck.isEmpty()) {
+                return null;
+            }
+            return String.format("livelock: %s in %.1f s without binding, while the engine never went quiet (B5: a "
+                            + "probe that makes progress elsewhere, e.g. registers a child that binds, and then "
+                            + "defers)%s; the run failed every further probe to end it", list(stuck),
+                    (System.nanoTime() - start) / 1e9,
+                    churned.isEmpty() ? "" : "; registered and removed again each time: " + list(churned));
+        }
+    }
+
+    private static String list(List<Map.Entry<String, Long>> probes) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(5, probes.size()); i++) {
+            b.append(i == 0 ? "" : ", ").append(probes.get(i).getKey()).append(" probed ").append(probes.get(i).getValue())
+                    .append(" times");
+        }
+        return b.append(probes.size() > 5 ? ", ..." : "").toString();
     }
 
     /** Runs on a fresh engine the caller made and closes. */
@@ -112,6 +276,8 @@ public final class ScenarioRunner {
         final Set<String> driversRegistered = ConcurrentHashMap.newKeySet();
         final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
         final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Engine calls that returned (the supervisor's progress, beside probes). */
+        final java.util.concurrent.atomic.AtomicLong callsReturned = new java.util.concurrent.atomic.AtomicLong();
 
         Execution(Engine engine, Duration timeout) {
             this.engine = engine;
@@ -154,7 +320,7 @@ public final class ScenarioRunner {
             List<Runnable> out = new ArrayList<>();
             if (step instanceof Step.RegisterDevices s) {
                 List<String> names = s.names() != null ? s.names() : devicesByName.keySet().stream()
-                        .filter(n -> !devicesRegistered.contains(n)).toList();
+                        .filter(n -> !devicesRegistered.contains(n) && !devicesByProbes.contains(n)).toList();
                 for (String n : names) {
                     devicesRegistered.add(n);
                     DeviceSpec spec = devicesByName.get(n);
@@ -193,6 +359,8 @@ public final class ScenarioRunner {
                 task.run();
             } catch (RuntimeException e) {
                 errors.add("engine call refused: " + e.getMessage());
+            } finally {
+                callsReturned.incrementAndGet();
             }
         }
 

@@ -16,12 +16,13 @@ class ScenarioJsonTest {
     @Test
     void roundTripsEveryFieldAndStep() {
         DriverSpec leaf = DriverSpec.of("leaf").withBus("scmi").withMatches();
-        DriverSpec mid = DriverSpec.of("mid").registering(leaf).failing();
+        DeviceSpec child = DeviceSpec.of("child").withBus("tee").withCompatible("ta");
+        DriverSpec mid = DriverSpec.of("mid").registering(leaf).failing().registeringDevices(child);
         DriverSpec top = new DriverSpec("top \"quoted\"", "i2c", List.of("m1", "m2"), ProbeType.ASYNC, 7, 8, 9,
                 List.of(mid, leaf), false);
         Scenario s = new Scenario("every field", List.of(top, mid, leaf),
                 List.of(DeviceSpec.of("d", "r1", "r2").withBus("i2c").withCompatible("m2").withProvides(),
-                        DeviceSpec.of("e")),
+                        DeviceSpec.of("e"), child),
                 List.of(new Step.RegisterDevices(List.of("d")), new Step.RegisterDevices(null),
                         new Step.RegisterDrivers(List.of()),
                         new Step.Concurrent(4, List.of(new Step.RegisterDrivers(null), new Step.Trigger(),
@@ -44,6 +45,13 @@ class ScenarioJsonTest {
     void roundTripsEmpty() {
         Scenario s = new Scenario("empty", List.of(), List.of(), List.of(), new Expect(null, null, null, null));
         assertEquals(s, ScenarioLoader.parse(ScenarioJson.write(s), "e.json"));
+    }
+
+    @Test
+    void refusesARegisteredDeviceTheScenarioDoesNotHave() {
+        Scenario s = new Scenario("orphan", List.of(DriverSpec.of("a").registeringDevices(DeviceSpec.of("ghost"))),
+                List.of(), List.of(), null);
+        assertThrows(IllegalArgumentException.class, () -> ScenarioJson.write(s));
     }
 
     @Test
