@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 public enum EngineType {
     /** One lock around everything: the baseline. */
-    GLOBAL_LOCK("global-lock", false, EnumSet.noneOf(KnownBug.class), GlobalLockEngine::new),
+    GLOBAL_LOCK("global-lock", false, EnumSet.of(KnownBug.STUCK_PROBE_BLOCKS_REGISTRATION), GlobalLockEngine::new),
     /** drivers/base/dd.c as it is, B2 included. */
     KERNEL("kernel", false, EnumSet.of(KnownBug.B2_LATE_RESOURCE), KernelEngine::new),
     /** No global lock on any path: per-device locks, a lock-free deferred queue, an atomic coalescing trigger. */
@@ -32,8 +32,8 @@ public enum EngineType {
     REMOVE_RACE("remove-race", true, EnumSet.of(KnownBug.B3_REMOVE_VS_ASYNC, KnownBug.B2_LATE_RESOURCE),
             RemoveRaceEngine::new),
     /** The kernel with the reverted dc23806a7c47 (device lock for every match, non-reentrant): B4, seed 004. */
-    LOCKING_2026("locking-2026", true, EnumSet.of(KnownBug.B4_PROBE_REGISTERS_DRIVER, KnownBug.B2_LATE_RESOURCE),
-            Locking2026Engine::new);
+    LOCKING_2026("locking-2026", true, EnumSet.of(KnownBug.B4_PROBE_REGISTERS_DRIVER,
+            KnownBug.STUCK_PROBE_BLOCKS_REGISTRATION, KnownBug.B2_LATE_RESOURCE), Locking2026Engine::new);
 
     private final String engineName;
     private final boolean broken;

@@ -13,5 +13,11 @@ public enum KnownBug {
     /** A device removed while its async attach is scheduled is bound afterwards (no M9 fence). Seed 003. */
     B3_REMOVE_VS_ASYNC,
     /** A probe that registers a driver deadlocks (device locks taken for matching). Seed 004. */
-    B4_PROBE_REGISTERS_DRIVER
+    B4_PROBE_REGISTERS_DRIVER,
+    /**
+     * A probe that never returns makes later driver registrations on its bus hang: the revert's main reason in
+     * seed 004 (Danilo Krummrich's case 1) for locking-2026; for the global-lock baseline, by construction (its one
+     * lock is held across every probe, so nothing moves while one sleeps).
+     */
+    STUCK_PROBE_BLOCKS_REGISTRATION
 }

@@ -31,6 +31,8 @@ import org.deferprobe.engine.Stats;
  *   <li>{@code lost-driver} (M3, M10; at the end of a phase only): a driver the soak registered is not
  *       registered when every thread's last operation on it was a registration (a reload refused while the old
  *       instance detached is retried by the thread that unloaded it, so one of them always succeeds);
+ *   <li>{@code children} (M16): a device a probe registers is live exactly while that probe's device is bound
+ *       (its error path and its unbind remove it);
  *   <li>{@code engine-error}: an engine task or a registration call threw, or a probe threw.
  * </ul>
  * Whether a driver is registered is the engine's own answer ({@link Snapshot#drivers()}), so the checks hold at
@@ -61,17 +63,18 @@ final class Invariants {
                         + (lost.size() > 10 ? ", ..." : "")));
             }
         }
-        for (String line : snap.violations()) {
-            int colon = line.indexOf(": ");
-            String rule = colon < 0 ? "engine-error" : line.substring(0, colon);
-            String detail = colon < 0 ? line : line.substring(colon + 2);
-            switch (rule) {
-                case "probe-of-dead-device" -> out.add(explain(type, KnownBug.B3_REMOVE_VS_ASYNC,
-                        new SoakViolation("bound-after-removal", round, detail + " (model: probe-of-dead-device)")));
-                case "concurrent-probe", "probe-after-driver-removal" -> out.add(new SoakViolation(rule, round, detail));
-                default -> out.add(new SoakViolation("engine-error", round, line));
+        out.addAll(modelChecks(type, round, snap));
+        w.childDeviceParent.forEach((child, parent) -> { // M16: a probe's devices live exactly while it is bound
+            boolean parentBound = snap.stateOf(parent) == DeviceState.BOUND;
+            boolean childLive = snap.states().containsKey(child);
+            if (parentBound != childLive) {
+                out.add(new SoakViolation("children", round, parentBound
+                        ? child + " is missing though " + parent + ", whose probe registers it, is bound"
+                        : child + " is " + snap.stateOf(child).name().toLowerCase() + " though " + parent
+                        + ", whose probe registered it, is " + snap.stateOf(parent).name().toLowerCase()
+                        + " (its error path or its unbind should have removed it)"));
             }
-        }
+        });
         snap.errors().forEach(e -> out.add(new SoakViolation("engine-error", round, "a probe threw: " + e)));
         opErrors.forEach(e -> out.add(new SoakViolation("engine-error", round, e)));
         Stats s = snap.stats();
@@ -82,16 +85,13 @@ final class Invariants {
         }
         Set<String> published = new HashSet<>();
         for (Map.Entry<String, DeviceState> e : snap.states().entrySet()) {
-            if (e.getValue() == DeviceState.BOUND && !e.getKey().startsWith("ll-child-")) {
+            if (e.getValue() == DeviceState.BOUND) {
                 published.addAll(w.deviceByName(e.getKey()).provides());
             }
         }
         for (Map.Entry<String, DeviceState> e : snap.states().entrySet()) {
             String dev = e.getKey();
             DeviceState state = e.getValue();
-            if (dev.startsWith("ll-child-")) {
-                continue;
-            }
             DeviceSpec spec = w.deviceByName(dev);
             if (state == DeviceState.BOUND) {
                 if (w.cycleDevices.contains(dev) || spec.requires().stream().anyMatch(w.ghosts::contains)) {
@@ -102,6 +102,26 @@ final class Invariants {
                 if (registered.contains(w.driverOf.get(dev)) && published.containsAll(spec.requires())) {
                     out.add(lostProbe(type, w, round, snap, dev, state, spec));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the model saw for itself (M4, M9, M10): valid at any time, so also after a round ended by a livelock,
+     * whose other checks do not apply (its probes were made to fail).
+     */
+    static List<SoakViolation> modelChecks(EngineType type, int round, Snapshot snap) {
+        List<SoakViolation> out = new ArrayList<>();
+        for (String line : snap.violations()) {
+            int colon = line.indexOf(": ");
+            String rule = colon < 0 ? "engine-error" : line.substring(0, colon);
+            String detail = colon < 0 ? line : line.substring(colon + 2);
+            switch (rule) {
+                case "probe-of-dead-device" -> out.add(explain(type, KnownBug.B3_REMOVE_VS_ASYNC,
+                        new SoakViolation("bound-after-removal", round, detail + " (model: probe-of-dead-device)")));
+                case "concurrent-probe", "probe-after-driver-removal" -> out.add(new SoakViolation(rule, round, detail));
+                default -> out.add(new SoakViolation("engine-error", round, line));
             }
         }
         return out;
@@ -132,7 +152,10 @@ final class Invariants {
 
     /** The watchdog's verdicts explained by an engine's declared bugs (B4's signature is a deadlock on itself). */
     static SoakViolation explainWatchdog(EngineType type, SoakViolation v) {
-        return v.check().equals("deadlock") || v.check().equals("recursive-locking")
-                ? explain(type, KnownBug.B4_PROBE_REGISTERS_DRIVER, v) : v;
+        return switch (v.check()) {
+            case "deadlock", "recursive-locking" -> explain(type, KnownBug.B4_PROBE_REGISTERS_DRIVER, v);
+            case "registration-blocked" -> explain(type, KnownBug.STUCK_PROBE_BLOCKS_REGISTRATION, v);
+            default -> v;
+        };
     }
 }

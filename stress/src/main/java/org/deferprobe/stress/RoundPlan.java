@@ -27,6 +27,7 @@ import org.deferprobe.engine.ProbeType;
  * re-addition refused while the other one's device is live), but every thread ends its operations on a name
  * with a registration, so when a round ends every driver is registered and every re-added device is live,
  * whatever the order: the checks rely on the engine's snapshot, not on the plan, for what is registered.
+ * Phase 0, before them, meets a probe that does not return (seed 004's case 1): see {@link #stuckPhase}.
  * Phases 3 and 4, the tail, each run once the engine is quiescent and are followed by quiescence and the
  * checks: thread 0 registers the late publisher and its consumer (phase 3), then the async provider and the
  * consumer that sleeps across its bind (phase 4), so that a trigger lost in either race has no later trigger
@@ -34,7 +35,9 @@ import org.deferprobe.engine.ProbeType;
  */
 record RoundPlan(long seed, int round, int threads, List<List<List<Op>>> phases) {
 
-    enum Kind { REGISTER_DEVICE, REGISTER_DRIVER, UNLOAD_RELOAD, REMOVE_DEVICE, READD_DEVICE, HOTPLUG, TRIGGER }
+    enum Kind { REGISTER_DEVICE, REGISTER_DRIVER, UNLOAD_RELOAD, REMOVE_DEVICE, READD_DEVICE, HOTPLUG, TRIGGER,
+        /** Wait (bounded) until the stuck device's probe runs, so what follows meets it. */
+        AWAIT_STUCK }
 
     record Op(Kind kind, String name) {
         @Override
@@ -123,7 +126,31 @@ record RoundPlan(long seed, int round, int threads, List<List<List<Op>>> phases)
         List<List<Op>> lateTail = onThreadZero(threads, w.tail.subList(0, 2));
         List<List<Op>> raceTail = onThreadZero(threads, w.tail.subList(2, 4));
         return new RoundPlan(w.seed, round, threads,
-                List.of(distribute(p1, threads), distribute(p2, threads), lateTail, raceTail));
+                List.of(stuckPhase(w, threads), distribute(p1, threads), distribute(p2, threads), lateTail, raceTail));
+    }
+
+    /**
+     * Phase 0: thread 0 registers the stuck device and its async driver (its probe blocks, holding the device's
+     * lock, until the phase ends); every other thread, once that probe runs, registers an sp device and its driver
+     * on the same bus (with one thread, thread 0 does it all).
+     */
+    private static List<List<Op>> stuckPhase(SoakWorkload w, int threads) {
+        List<List<Op>> perThread = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            perThread.add(new ArrayList<>());
+        }
+        perThread.get(0).add(new Op(Kind.REGISTER_DEVICE, SoakWorkload.STUCK_DEVICE));
+        perThread.get(0).add(new Op(Kind.REGISTER_DRIVER, SoakWorkload.STUCK_DEVICE));
+        List<DeviceSpec> sp = w.stuckPhase.subList(1, w.stuckPhase.size());
+        for (int k = 0; k < sp.size(); k++) {
+            List<Op> ops = perThread.get(threads == 1 ? 0 : 1 + k % (threads - 1));
+            if (ops.isEmpty() || ops.get(ops.size() - 1).kind() != Kind.AWAIT_STUCK && ops.size() % 3 == 0) {
+                ops.add(new Op(Kind.AWAIT_STUCK, null));
+            }
+            ops.add(new Op(Kind.REGISTER_DEVICE, sp.get(k).name()));
+            ops.add(new Op(Kind.REGISTER_DRIVER, sp.get(k).name()));
+        }
+        return perThread;
     }
 
     /** Registrations of the devices one after another on thread 0; the other threads have nothing to do. */

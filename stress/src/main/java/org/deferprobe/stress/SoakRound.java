@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.deferprobe.engine.DeviceSpec;
+import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.DeviceState;
 import org.deferprobe.engine.Engine;
 import org.deferprobe.engine.EngineConfig;
@@ -78,7 +79,8 @@ final class SoakRound {
     }
 
     private static final AtomicInteger ROUNDS_STARTED = new AtomicInteger();
-    private static final List<String> PHASES = List.of("phase 1 (registration storm)",
+    private static final List<String> PHASES = List.of("phase 0 (a probe that does not return while drivers "
+                    + "register on its bus)", "phase 1 (registration storm)",
             "phase 2 (hot-plug, removal, unload-reload)", "phase 3 (the tail: a late publisher and its consumer)",
             "phase 4 (the tail: an async provider and a consumer probing across its bind)");
 
@@ -98,14 +100,15 @@ final class SoakRound {
     /** Violations found by the checker thread, merged into the round's at the end of each phase. */
     private final ConcurrentLinkedQueue<SoakViolation> midRound = new ConcurrentLinkedQueue<>();
     private volatile boolean checkerStop;
+    /** Phase 0's stuck probe: running (its thread), and released at the phase's end or once found blocking. */
+    private final CountDownLatch stuckStarted = new CountDownLatch(1);
+    private final CountDownLatch stuckRelease = new CountDownLatch(1);
+    private volatile Thread stuckThread;
+    /** Violations a watch reported without ending the round (registration-blocked). */
+    private final ConcurrentLinkedQueue<SoakViolation> sideViolations = new ConcurrentLinkedQueue<>();
     private final AtomicLong probes = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> probesByDevice = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> opErrors = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger livelockChildren = new AtomicInteger();
-    /** The device whose probe hook runs on this thread, to see probes that start inside another's probe. */
-    private final ThreadLocal<String> inHook = new ThreadLocal<>();
-    /** Per device: probes of other devices that started inside its probe (a probe that makes progress elsewhere). */
-    private final ConcurrentHashMap<String, AtomicLong> nestedProbes = new ConcurrentHashMap<>();
     private volatile boolean abort;
     private Engine engine;
     /** Threads that existed before this round: not this round's, whatever they are stuck on. */
@@ -151,14 +154,20 @@ final class SoakRound {
                 th.setDaemon(true);
                 th.start();
             }
-            checker.start();
             SoakViolation v = null;
             Snapshot snap = null;
             for (int p = 0; p < phases && v == null; p++) {
+                if (p == FIRST_CHECKER_PHASE) {
+                    checker.start();
+                }
                 start[p].countDown();
                 CountDownLatch phaseDone = done[p];
-                v = watch(PHASES.get(p), () -> phaseDone.await(100, TimeUnit.MILLISECONDS));
-                if (v == null && p == CHECKER_PHASES - 1) {
+                v = watch(PHASES.get(p), () -> phaseDone.await(100, TimeUnit.MILLISECONDS), p == STUCK_PHASE);
+                if (p == STUCK_PHASE) {
+                    stuckRelease.countDown(); // the probe that did not return returns now
+                    addNew(violations, sideViolations);
+                }
+                if (v == null && p == LAST_CHECKER_PHASE) {
                     v = watch("quiescence after " + PHASES.get(p) + ", racing the checker's triggers",
                             () -> engine.awaitQuiescence(Duration.ofMillis(100)));
                     checkerStop = true;
@@ -167,11 +176,12 @@ final class SoakRound {
                         return !checker.isAlive();
                     });
                 }
-                if (v == null && p > 0) { // phase 2 runs into phase 1's async probes on purpose
+                if (v == null && p != FIRST_CHECKER_PHASE) { // phase 2 runs into phase 1's async probes on purpose
                     v = watch("quiescence after " + PHASES.get(p), () -> engine.awaitQuiescence(Duration.ofMillis(100)));
                     if (v == null) {
                         snap = engine.snapshot();
-                        addNew(violations, Invariants.check(type, w, plan.round(), snap, opErrors, true));
+                        addNew(violations, Invariants.check(type, w, plan.round(), snap, opErrors,
+                                p >= LAST_CHECKER_PHASE)); // every driver is registered from phase 2's end on
                         opErrors.clear();
                     }
                 }
@@ -186,10 +196,14 @@ final class SoakRound {
             abort = true;
             releaseAll(start);
             boolean wedged = !v.check().equals("livelock") || !settle(done[phases - 1]);
+            if (!wedged) { // the livelock was ended: what the model saw for itself still holds
+                addNew(violations, Invariants.modelChecks(type, plan.round(), engine.snapshot()));
+            }
             return new Result(plan.round(), opsDone.get(), null, violations, wedged);
         } finally {
             abort = true;
             checkerStop = true;
+            stuckRelease.countDown();
             releaseAll(start);
             engine.close();
             if (lockdep != null) {
@@ -207,8 +221,11 @@ final class SoakRound {
         }
     }
 
+    /** Phase 0: a probe that does not return until the phase's operations are done. */
+    private static final int STUCK_PHASE = 0;
     /** Phases 1 and 2: the checker runs beside their operations. */
-    private static final int CHECKER_PHASES = 2;
+    private static final int FIRST_CHECKER_PHASE = 1;
+    private static final int LAST_CHECKER_PHASE = 2;
 
     /**
      * Triggers and waits for quiescence again and again; checks the invariants at every quiescence it can. It
@@ -328,6 +345,7 @@ final class SoakRound {
                         engine.unregisterDevice(op.name());
                     }
                     case TRIGGER -> engine.trigger();
+                    case AWAIT_STUCK -> awaitStuck();
                     default -> throw new IllegalStateException("bad op " + op);
                 }
             } catch (RuntimeException e) {
@@ -338,6 +356,15 @@ final class SoakRound {
                 opsEnded.incrementAndGet();
             }
             opsDone.incrementAndGet();
+        }
+    }
+
+    /** Waits (10 s at most) until the stuck probe runs, so the registrations that follow meet it. */
+    private void awaitStuck() {
+        try {
+            stuckStarted.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -352,24 +379,11 @@ final class SoakRound {
             throw new RoundAborted();
         }
         testHook.afterCheck(device, driver, missing);
-        String outer = inHook.get();
-        if (outer != null) {
-            nestedProbes.computeIfAbsent(outer, k -> new AtomicLong()).incrementAndGet();
-        }
-        if (device.startsWith("ll-child-")) {
-            return;
-        }
         probesByDevice.computeIfAbsent(device, k -> new AtomicLong()).incrementAndGet();
-        if (w.livelock && device.equals(SoakWorkload.LIVELOCK_DEVICE)) {
-            // B5 (the 2018 dwc3 report): the probe adds a child that binds, which triggers, then defers
-            String child = "ll-child-" + livelockChildren.incrementAndGet();
-            inHook.set(device);
-            try {
-                engine.registerDevice(new DeviceSpec(child, DeviceSpec.DEFAULT_BUS,
-                        List.of(SoakWorkload.LIVELOCK_CHILD_DRIVER), List.of(), List.of(child)));
-            } finally {
-                inHook.remove();
-            }
+        if (device.equals(SoakWorkload.STUCK_DEVICE)) { // phase 0: a probe that does not return, lock held
+            stuckThread = Thread.currentThread();
+            stuckStarted.countDown();
+            stuckRelease.await();
         }
     }
 
@@ -379,8 +393,16 @@ final class SoakRound {
         boolean await() throws InterruptedException;
     }
 
-    /** Waits for {@code done}; null when it came, else the violation that ended the wait. */
     private SoakViolation watch(String phase, Done done) {
+        return watch(phase, done, false);
+    }
+
+    /**
+     * Waits for {@code done}; null when it came, else the violation that ended the wait. In the stuck phase, a
+     * second without progress and no deadlock cycle is searched for registrations blocked behind the stuck probe:
+     * {@code registration-blocked} is reported (without ending the round) and the stuck probe released.
+     */
+    private SoakViolation watch(String phase, Done done, boolean stuckPhase) {
         long start = System.nanoTime();
         long lastProgress = -1;
         long lastChange = start;
@@ -402,6 +424,11 @@ final class SoakRound {
                     if (v != null) {
                         return v;
                     }
+                    if (stuckPhase && stuckRelease.getCount() > 0 && registrationBlocked(phase)) {
+                        stuckRelease.countDown();
+                        lastChange = System.nanoTime();
+                        continue;
+                    }
                 }
                 if (now - start >= limits.livelockAfter().toNanos()) {
                     SoakViolation v = livelock(base, now - start);
@@ -422,6 +449,24 @@ final class SoakRound {
             Thread.currentThread().interrupt();
             return timeout(phase, "the soak was interrupted");
         }
+    }
+
+    /** The revert's case 1: registrations waiting for the lock of the probe that does not return. */
+    private boolean registrationBlocked(String phase) {
+        Thread stuck = stuckThread;
+        if (stuck == null) {
+            return false;
+        }
+        List<String> blocked = ThreadDumps.registrationsBlockedBy(stuck.getId());
+        if (blocked.isEmpty()) {
+            return false;
+        }
+        sideViolations.add(new SoakViolation("registration-blocked", plan.round(), blocked.size() + " registrations "
+                + "in " + phase + " wait for a lock held by the probe of " + SoakWorkload.STUCK_DEVICE + ", which does "
+                + "not return (thread " + stuck.getName() + "), though they do not match it: "
+                + String.join("; ", blocked.subList(0, Math.min(4, blocked.size())))
+                + (blocked.size() > 4 ? "; ..." : "") + "; the probe was released to go on"));
+        return true;
     }
 
     private Map<String, Long> counts() {
@@ -463,10 +508,10 @@ final class SoakRound {
         StringBuilder victims = new StringBuilder();
         int listed = 0;
         for (Map.Entry<String, Long> e : over) {
-            AtomicLong nested = nestedProbes.get(e.getKey());
-            if (nested != null) {
-                culprits.add(e.getKey() + " x" + e.getValue() + " (" + nested.get() + " probes of other devices "
-                        + "started inside its probes)");
+            DriverSpec drv = w.drivers.get(w.driverOf.get(e.getKey()));
+            if (drv != null && !drv.registersDevices().isEmpty()) {
+                culprits.add(e.getKey() + " x" + e.getValue() + " (its probe registers " + drv.registersDevices().stream()
+                        .map(DeviceSpec::name).toList() + ", which bind and trigger before it defers)");
             } else if (listed++ < 10) {
                 victims.append(listed == 1 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
             }
@@ -474,7 +519,7 @@ final class SoakRound {
         String msg = String.format("%d devices re-probed again and again in %.1f s of one phase without binding, "
                         + "while the engine never went quiet (B5: a probe that makes progress elsewhere and defers); "
                         + "%s; re-probed by its triggers: %s%s; round ended", over.size(), waitedNanos / 1e9,
-                culprits.isEmpty() ? "no probe seen making progress inside itself" : "culprit: "
+                culprits.isEmpty() ? "no probe that registers devices among them" : "culprit: "
                         + String.join(", ", culprits), victims.length() == 0 ? "none" : victims,
                 listed > 10 ? ", ..." : "");
         return new SoakViolation("livelock", plan.round(), msg);

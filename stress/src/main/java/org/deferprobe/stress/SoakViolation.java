@@ -15,7 +15,7 @@ import org.deferprobe.engine.KnownBug;
 record SoakViolation(String check, int round, String message, KnownBug explainedBy, String detail) {
     static final List<String> CHECKS = List.of("lost-probe", "bound-after-removal", "probe-after-driver-removal",
             "concurrent-probe", "counter-mismatch", "quiescence-timeout", "deadlock", "livelock", "lock-order",
-            "recursive-locking",
+            "recursive-locking", "registration-blocked", "children",
             "bound-without-supplier", "index-leak", "lost-driver", "engine-error");
 
     SoakViolation(String check, int round, String message) {

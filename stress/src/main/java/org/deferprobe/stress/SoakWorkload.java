@@ -26,18 +26,28 @@ import org.deferprobe.engine.DriverSpec;
  *   <li>parents: drivers whose probe registers child drivers ({@code child<k>}, on the parent's bus or another)
  *       matching their own {@code c<k>.<m>} devices (M11, seed 004); children match no parent, so no two probes
  *       register drivers for each other's devices (which would deadlock the kernel too);
+ *   <li>device parents: drivers whose probe registers one to three child devices {@code pc<k>.<m>} (M16, an i2c
+ *       or spi controller populating its bus, seed 004's optee), on its bus or another, each with its own sync or
+ *       async driver; parents need nothing (one that could defer would livelock with children that bind: B5),
+ *       and a third of them fail, so their error path removes the children again; no step registers a child;
  *   <li>hot-plug devices {@code hp<k>} with async drivers: registered and at once unregistered in each round
  *       (seed 003);
  *   <li>the tail ({@link #tail}): two provider-consumer pairs registered after quiescence;
- *   <li>with {@code livelock}, one device whose probe (the soak's hook) registers a child that binds and then
- *       defers, for ever (B5).
+ *   <li>the stuck probe (phase 0): an async device {@code stuck} whose probe the soak blocks while
+ *       {@code sp<k>} drivers are registered on its bus from every thread (the revert's case 1, seed 004);
+ *   <li>with {@code livelock}, one device whose probe registers a child that binds, then defers for ever (B5, the
+ *       dwc3 report of seed 002).
  * </ul>
  * Every device provides its own name.
  */
 final class SoakWorkload {
     static final List<String> BUSES = List.of("platform", "i2c", "spi");
     static final String LIVELOCK_DEVICE = "livelock";
-    static final String LIVELOCK_CHILD_DRIVER = "livelock-child";
+    static final String LIVELOCK_CHILD = "ll-child";
+    /** The device whose probe the soak blocks in phase 0, and its driver (async: the block is on the executor). */
+    static final String STUCK_DEVICE = "stuck";
+    /** How many sp<k> drivers phase 0 registers on the stuck device's bus, one per thread up to this. */
+    static final int STUCK_PHASE_DRIVERS = 32;
 
     final long seed;
     final int size;
@@ -57,6 +67,10 @@ final class SoakWorkload {
     final Map<String, DriverSpec> drivers = new LinkedHashMap<>();
     /** Drivers only a probe registers, by name, and the parent driver whose probe does. */
     final Map<String, String> childParent = new LinkedHashMap<>();
+    /** Devices only a probe registers (M16), by name, and the parent driver whose probe does. */
+    final Map<String, String> childDeviceParent = new LinkedHashMap<>();
+    /** The stuck device and the sp<k> devices of phase 0; their drivers are in {@link #drivers}. */
+    final List<DeviceSpec> stuckPhase = new ArrayList<>();
     /** The driver of each device (each device has exactly one matching driver). */
     final Map<String, String> driverOf = new LinkedHashMap<>();
     /** Resources published late (their provider's driver has publishDelayMicros > 0). */
@@ -85,6 +99,8 @@ final class SoakWorkload {
         w.devices.forEach(d -> w.byName.put(d.name(), d));
         w.hotplug.forEach(d -> w.byName.put(d.name(), d));
         w.tail.forEach(d -> w.byName.put(d.name(), d));
+        w.stuckPhase.forEach(d -> w.byName.put(d.name(), d));
+        w.drivers.values().forEach(drv -> drv.registersDevices().forEach(c -> w.byName.put(c.name(), c)));
         return w;
     }
 
@@ -110,6 +126,28 @@ final class SoakWorkload {
                 orphans.add(name);
             }
             DriverSpec drv = randomDriver(rnd, name, bus);
+            // M16: its probe populates one to three child devices. Only a parent that needs nothing: one that can
+            // defer would have its children bind and trigger, and be re-probed until its requirement binds (B5,
+            // the --livelock device's business). A third of them fail, so their error path removes the children.
+            if (requires.isEmpty() && rnd.nextInt(100) < 6) {
+                List<DeviceSpec> kids = new ArrayList<>();
+                for (int m = 1 + rnd.nextInt(3); m > 0; m--) {
+                    String kid = "pc" + i + "." + m;
+                    String kidBus = rnd.nextInt(3) == 0 ? pickBus(rnd) : bus;
+                    kids.add(new DeviceSpec(kid, kidBus, List.of(kid), List.of(), List.of(kid)));
+                    DriverSpec kidDriver = DriverSpec.of(kid).withBus(kidBus);
+                    if (rnd.nextBoolean()) {
+                        kidDriver = kidDriver.async();
+                    }
+                    drivers.put(kid, kidDriver);
+                    driverOf.put(kid, kid);
+                    childDeviceParent.put(kid, name);
+                }
+                drv = drv.registeringDevices(kids.toArray(DeviceSpec[]::new));
+                if (rnd.nextInt(3) == 0) {
+                    drv = drv.failing();
+                }
+            }
             if (rnd.nextInt(100) < 3) {
                 List<DriverSpec> registered = new ArrayList<>();
                 for (int c = 1 + rnd.nextInt(2); c > 0; c--, children++) {
@@ -143,10 +181,22 @@ final class SoakWorkload {
                 "tail-late-c", DriverSpec.of("tail-late-c"));
         tailPair("tail-p", DriverSpec.of("tail-p").async().withProbeMicros(100),
                 "tail-c", DriverSpec.of("tail-c").withProbeMicros(20_000));
-        if (livelock) {
-            add(DeviceSpec.of(LIVELOCK_DEVICE, "ghost-livelock"), DriverSpec.of(LIVELOCK_DEVICE));
+        stuckPhase.add(DeviceSpec.of(STUCK_DEVICE));
+        drivers.put(STUCK_DEVICE, DriverSpec.of(STUCK_DEVICE).async());
+        driverOf.put(STUCK_DEVICE, STUCK_DEVICE);
+        for (int k = 0; k < STUCK_PHASE_DRIVERS; k++) {
+            String sp = "sp" + k;
+            stuckPhase.add(DeviceSpec.of(sp));
+            drivers.put(sp, DriverSpec.of(sp));
+            driverOf.put(sp, sp);
+        }
+        if (livelock) { // B5: the child binds (and triggers) inside the probe that then defers, for ever
+            DeviceSpec child = DeviceSpec.of(LIVELOCK_CHILD);
+            add(DeviceSpec.of(LIVELOCK_DEVICE, "ghost-livelock"), DriverSpec.of(LIVELOCK_DEVICE).registeringDevices(child));
             ghosts.add("ghost-livelock");
-            drivers.put(LIVELOCK_CHILD_DRIVER, DriverSpec.of(LIVELOCK_CHILD_DRIVER));
+            drivers.put(LIVELOCK_CHILD, DriverSpec.of(LIVELOCK_CHILD));
+            driverOf.put(LIVELOCK_CHILD, LIVELOCK_CHILD);
+            childDeviceParent.put(LIVELOCK_CHILD, LIVELOCK_DEVICE);
         }
     }
 
@@ -220,7 +270,9 @@ final class SoakWorkload {
 
     /** Drivers the soak itself registers (not those only probes register), in generation order. */
     List<String> topDrivers() {
-        return new ArrayList<>(drivers.keySet());
+        List<String> out = new ArrayList<>(drivers.keySet());
+        stuckPhase.forEach(d -> out.remove(driverOf.get(d.name())));
+        return out;
     }
 
     /** The devices that can never bind: orphans, cycles and the livelock device. Sorted. */
@@ -249,6 +301,9 @@ final class SoakWorkload {
         for (DeviceSpec d : tail) {
             h = 31 * h + d.toString().hashCode();
         }
+        for (DeviceSpec d : stuckPhase) {
+            h = 31 * h + d.toString().hashCode();
+        }
         return String.format("%016x", h);
     }
 
@@ -256,9 +311,11 @@ final class SoakWorkload {
         long async = drivers.values().stream().filter(d -> d.probe() == org.deferprobe.engine.ProbeType.ASYNC).count();
         long failing = drivers.values().stream().filter(DriverSpec::fails).count();
         return String.format("%d devices (%d drivers, %d async, %d failing, %d late publishers, %d probe-registered "
-                        + "children, %d orphans, %d in cycles, %d hot-plugged%s), workload %s",
-                devices.size() + hotplug.size() + tail.size(), drivers.size(), async, failing, lateResources.size(),
-                childParent.size(), orphans.size(), cycleDevices.size(), hotplug.size(),
-                livelock ? ", one livelocking probe" : "", fingerprint());
+                        + "drivers, %d probe-registered devices, %d orphans, %d in cycles, %d hot-plugged, 1 stuck probe"
+                        + "%s), workload %s",
+                devices.size() + hotplug.size() + tail.size() + stuckPhase.size() + childDeviceParent.size(),
+                drivers.size(), async, failing, lateResources.size(), childParent.size(), childDeviceParent.size(),
+                orphans.size(), cycleDevices.size(), hotplug.size(), livelock ? ", one livelocking probe" : "",
+                fingerprint());
     }
 }

@@ -102,6 +102,29 @@ final class ThreadDumps {
         return new Deadlock(names, b.toString());
     }
 
+    /**
+     * The threads blocked on a lock that {@code owner} holds while inside an engine registration
+     * ({@code registerDriver} or {@code registerDevice}), one line each: the thread, the registration, the lock.
+     * Empty if none (the seed-004 case 1 signature: registrations hanging behind a probe that does not return).
+     */
+    static List<String> registrationsBlockedBy(long owner) {
+        List<String> out = new ArrayList<>();
+        for (ThreadInfo t : MX.dumpAllThreads(false, false)) {
+            if (t == null || t.getLockOwnerId() != owner || t.getThreadId() == owner) {
+                continue;
+            }
+            for (StackTraceElement e : t.getStackTrace()) {
+                String m = e.getMethodName();
+                if (e.getClassName().startsWith("org.deferprobe.engine.")
+                        && (m.equals("registerDriver") || m.equals("registerDevice"))) {
+                    out.add("\"" + t.getThreadName() + "\" in " + m + ", waiting for " + t.getLockInfo());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** The ids of every live thread now. */
     static Set<Long> liveThreadIds() {
         Set<Long> ids = new HashSet<>();
