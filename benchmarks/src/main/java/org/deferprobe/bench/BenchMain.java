@@ -5,20 +5,30 @@ import org.deferprobe.bench.report.QuickProfile;
 /**
  * The benchmarks jar's entry point.
  *
- * <p>With no arguments: the quick profile of all five benchmarks over "floor" and every real engine, a
- * progress line per run, then the table and the report folder ({@code bench-report/}, or the folder named
- * by {@code -Ddeferprobe.report.dir=...}). With arguments: plain JMH ({@code -h}, {@code -l}, {@code -p},
- * {@code -rf json} ... behave as JMH users expect).
+ * <ul>
+ * <li>no arguments, or {@code quick [--forks N] [--out DIR] [--test-flaw-slow-probes ENGINE:NANOS]}: the quick
+ *     profile of all five benchmarks over "floor" and every real engine, 3 forks per engine interleaved in
+ *     time, then the table with 95% intervals, the targets and the report folder ({@code bench-report/});</li>
+ * <li>anything else: plain JMH ({@code -h}, {@code -l}, {@code -p}, {@code -rf json} ... behave as JMH users
+ *     expect).</li>
+ * </ul>
+ * Bad usage or input is one line on stderr and exit status 2.
  */
 public final class BenchMain {
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0) {
-            org.openjdk.jmh.Main.main(args);
-            return;
+        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+        String command = args.length == 0 ? "quick" : args[0];
+        int status;
+        switch (command) {
+            case "quick" -> status = QuickProfile.run(rest, System.out, System.err);
+            default -> {
+                org.openjdk.jmh.Main.main(args);
+                return;
+            }
         }
-        QuickProfile.run(System.out);
+        System.exit(status);
     }
 }
