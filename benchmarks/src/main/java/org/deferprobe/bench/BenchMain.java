@@ -1,5 +1,6 @@
 package org.deferprobe.bench;
 
+import org.deferprobe.bench.report.Compare;
 import org.deferprobe.bench.report.QuickProfile;
 
 /**
@@ -9,6 +10,7 @@ import org.deferprobe.bench.report.QuickProfile;
  * <li>no arguments, or {@code quick [--forks N] [--out DIR] [--test-flaw-slow-probes ENGINE:NANOS]}: the quick
  *     profile of all five benchmarks over "floor" and every real engine, 3 forks per engine interleaved in
  *     time, then the table with 95% intervals, the targets and the report folder ({@code bench-report/});</li>
+ * <li>{@code compare OLD NEW [--fail-on-regression PCT]}: two runs side by side, benchstat style;</li>
  * <li>anything else: plain JMH ({@code -h}, {@code -l}, {@code -p}, {@code -rf json} ... behave as JMH users
  *     expect).</li>
  * </ul>
@@ -24,6 +26,7 @@ public final class BenchMain {
         int status;
         switch (command) {
             case "quick" -> status = QuickProfile.run(rest, System.out, System.err);
+            case "compare" -> status = Compare.run(rest, System.out, System.err);
             default -> {
                 org.openjdk.jmh.Main.main(args);
                 return;
