@@ -23,7 +23,8 @@ public final class Estimate {
 
     /**
      * @param point      the statistic on all the data; NaN when the figure is missing
-     * @param replicates the statistic on each resample (NaN where it is undefined), in resample order
+     * @param replicates the statistic on each resample (NaN where it is undefined; an infinity is a value, e.g. a
+ *                   marginal cost too small to measure), in resample order
      * @param missing    why the figure is missing (null when it is not)
      */
     public Estimate(double point, double[] replicates, String missing) {
@@ -82,7 +83,7 @@ public final class Estimate {
         }
         double[] finite = sorted;
         if (finite == null) {
-            finite = Arrays.stream(replicates).filter(Double::isFinite).sorted().toArray();
+            finite = Arrays.stream(replicates).filter(v -> !Double.isNaN(v)).sorted().toArray(); // infinities stay
             sorted = finite; // racy but benign: every thread computes the same array
         }
         if (finite.length < replicates.length * (1 - MAX_UNDEFINED)) {
@@ -93,7 +94,15 @@ public final class Estimate {
         if (i + 1 >= finite.length) {
             return finite[finite.length - 1];
         }
-        return finite[i] + (h - i) * (finite[i + 1] - finite[i]);
+        double a = finite[i];
+        double b = finite[i + 1];
+        if (a == b || h == i) {
+            return a;
+        }
+        if (Double.isInfinite(a) || Double.isInfinite(b)) {
+            return b; // between a value and an infinity, or two infinities: the interpolation is the upper one
+        }
+        return a + (h - i) * (b - a);
     }
 
     public Estimate map(DoubleUnaryOperator f) {

@@ -159,7 +159,8 @@ public final class Table {
             Row a = bySize.get(n1);
             Row c = bySize.get(n2);
             Estimate slopeUs = c.secondary("pass_median_us").combine(a.secondary("pass_median_us"), (x, y) -> x - y);
-            Estimate perSecond = slopeUs.map(d -> d > 0 ? (n2 - n1) / (d * 1e-6) : Double.NaN);
+            // a resample where the larger pass was not slower: the marginal cost is below what this data resolves
+            Estimate perSecond = slopeUs.map(d -> d > 0 ? (n2 - n1) / (d * 1e-6) : Double.POSITIVE_INFINITY);
             Map<String, Estimate> sec = new LinkedHashMap<>();
             sec.put("marginal_ns_per_reprobe", slopeUs.map(d -> d * 1e3 / (n2 - n1)));
             List<String> errors = new ArrayList<>(a.errors());
@@ -300,6 +301,9 @@ public final class Table {
         if (Double.isNaN(v)) {
             return "n/a";
         }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
         double a = Math.abs(v);
         if (a == 0) {
             return "0";
@@ -326,6 +330,9 @@ public final class Table {
     static String ratioNum(double v) {
         if (Double.isNaN(v)) {
             return "n/a";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
         }
         double a = Math.abs(v);
         if (a >= 100) {

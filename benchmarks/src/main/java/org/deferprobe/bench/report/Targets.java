@@ -136,6 +136,9 @@ public final class Targets {
     }
 
     static String fmt(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
         double a = Math.abs(v);
         if (a == 0) {
             return "0";

@@ -45,6 +45,20 @@ class TableTest {
     }
 
     @Test
+    void aMarginalCostTooSmallToResolveIsAnOpenIntervalNotAnError() {
+        // the floor: 10000 devices hardly slower than 1000 (the fixed cost dominates, noise does the rest)
+        Series small = Synthetic.withIterationMetric(Synthetic.primary("DeferredThroughput", "floor",
+                Synthetic.params("deferred", "1000", "pass", "none"), "us/op", 300, 0.05, 3, 10, 1), "probed_per_pass", 1000, 0, 1);
+        Series large = Synthetic.withIterationMetric(Synthetic.primary("DeferredThroughput", "floor",
+                Synthetic.params("deferred", "10000", "pass", "none"), "us/op", 310, 0.05, 3, 10, 2), "probed_per_pass", 10000, 0, 1);
+        Row marginal = Table.rows(List.of(small, large), new Bootstrap("table")).stream()
+                .filter(r -> r.benchmark().endsWith("marginal")).findFirst().orElseThrow();
+        assertTrue(marginal.errors().isEmpty(), marginal.errors().toString());
+        assertEquals(Double.POSITIVE_INFINITY, marginal.figure().hi(), "some resamples cannot resolve the slope");
+        assertTrue(marginal.figure().lo() > 0 && Double.isFinite(marginal.figure().lo()), marginal.figure().toString());
+    }
+
+    @Test
     void ratiosAreToTheRowsOfTheSameParameters() {
         Map<String, String> p = Synthetic.params("source", "random", "async", "1.0");
         Series floor = Synthetic.primary("Boot", "floor", p, "ms/op", 14, 0.001, 3, 4, 1);
