@@ -91,7 +91,7 @@ public class TriggerLatency {
     public int registrants;
 
     /** Register-and-remove cycles per second over all registrant threads (open loop); unused with 0 registrants. */
-    @Param({"3200"})
+    @Param({"800"})
     public int churnTotal;
 
     /** Publishes per second (open loop): the sample rate. */

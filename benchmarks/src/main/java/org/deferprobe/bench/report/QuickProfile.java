@@ -42,7 +42,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class QuickProfile {
     public static final int DEFAULT_FORKS = 3;
     /** TriggerLatency's total offered churn (register-and-remove cycles per second over all registrants). */
-    static final String CHURN_TOTAL = "3200";
+    static final String CHURN_TOTAL = "800";
     static final String DEFAULT_DIR = "bench-report";
     /** What the profile writes into its folder; a folder holding anything else is not cleared. */
     static final Set<String> OWN_FILES = Set.of(Results.FILE, "jmh-results.json", "table.txt", "report.html",
@@ -71,7 +71,7 @@ public final class QuickProfile {
                     small ? 150 : 30, null, small ? 20 : 10, null));
         }
         // the storm with 256 registrants (1 registrant, the sequential baseline, in full runs)
-        plans.add(new ForkRunner.Plan("RegistrationStorm", Map.of("registrants", "256", "devices", "10000"), 1, false, 2, null,
+        plans.add(new ForkRunner.Plan("RegistrationStorm", Map.of("registrants", "256", "devices", "10000"), 1, false, 1, null,
                 3, null));
         for (int t : new int[] {1, 4}) { // 256 spinning threads on 2 cores take minutes to reach each safepoint
             plans.add(new ForkRunner.Plan("TriggerStorm", Map.of("deferred", "100"), t, true, 1, TimeValue.milliseconds(300), 3,

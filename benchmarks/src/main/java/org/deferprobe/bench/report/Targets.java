@@ -37,11 +37,11 @@ public final class Targets {
                 "x global-lock", "a run with registrants=64");
         target(out, rows, "TriggerLatency", "indexed", c -> true, "indexed p99 trigger latency <= 3x the floor's",
                 Row::vsFloor, 3.0, true, "x floor", "a TriggerLatency run");
-        for (String bench : List.of("DeferredThroughput", "DeferredThroughput marginal")) {
-            target(out, rows, bench, null, c -> true, "re-probe throughput >= 0.5x the floor's"
-                    + (bench.endsWith("marginal") ? " (marginal, per re-probe)" : " (per pass)"), Row::vsFloor, 0.5, false,
-                    "x floor", "a " + bench + " run");
-        }
+        // judged per re-probe (the slope between two sizes): a pass at 1000 devices is mostly its fixed hand-off
+        // and wake-up, which every engine and the floor pay alike and which a loaded machine makes noisy
+        target(out, rows, "DeferredThroughput marginal", null, c -> true,
+                "re-probe throughput >= 0.5x the floor's (marginal cost per re-probe)", Row::vsFloor, 0.5, false, "x floor",
+                "DeferredThroughput runs at two sizes");
         for (String e : List.of("lock-free", "indexed")) {
             target(out, rows, "Boot", e, c -> Table.parse(c).getOrDefault("async", "").equals("1"),
                     e + " boot makespan <= 1.2x the lower bound (async probes)", r -> r.secondary("makespan_per_bound"), 1.2,
