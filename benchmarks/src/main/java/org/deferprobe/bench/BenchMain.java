@@ -12,6 +12,7 @@ import org.deferprobe.bench.report.Saturation;
  *     profile of all five benchmarks over "floor" and every real engine, 3 forks per engine interleaved in
  *     time, then the table with 95% intervals, the targets and the report folder ({@code bench-report/});</li>
  * <li>{@code compare OLD NEW [--fail-on-regression PCT]}: two runs side by side, benchstat style;</li>
+ * <li>{@code report DIR}: the table and targets of a past run, computed again from its results.json;</li>
  * <li>{@code saturation [--forks N] [--out DIR] [--registrants N] [--levels ...]}: the churn sweep that finds each
  *     engine's saturation point;</li>
  * <li>anything else: plain JMH ({@code -h}, {@code -l}, {@code -p}, {@code -rf json} ... behave as JMH users
@@ -30,6 +31,7 @@ public final class BenchMain {
         switch (command) {
             case "quick" -> status = QuickProfile.run(rest, System.out, System.err);
             case "compare" -> status = Compare.run(rest, System.out, System.err);
+            case "report" -> status = QuickProfile.reprint(rest, System.out, System.err);
             case "saturation" -> status = Saturation.run(rest, System.out, System.err);
             default -> {
                 org.openjdk.jmh.Main.main(args);

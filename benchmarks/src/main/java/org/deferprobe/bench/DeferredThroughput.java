@@ -41,6 +41,10 @@ import org.openjdk.jmh.runner.IterationType;
  * what an engine's design changes, is the slope between deferred=1000 and deferred=10000 (the quick profile
  * computes it: the fixed cost of a pass, its hand-off and its quiescence wake-up, cancels out).
  * Every executor thread is started in the trial setup (Engines.prestart), so no pass starts a thread.
+ * The trial setup also runs passes, untimed, for WARM_UP_NANOS (0.5 s) of wall time before JMH's own warm-up
+ * iterations: JMH counts single-shot warm-ups, and on a loaded machine the JIT's compiler threads get so little
+ * CPU that a fixed number of short passes can end before the pass is compiled (one fork of a 3-fork run then
+ * measured passes 5-15 times slower than the others: interpreted code, not the engine).
  *
  * Floor (ReprobeFloor): what a correct re-probe must do at minimum, with the same hand-off and quiescence
  * wait as the engines: a trigger hands the pass to a prestarted executor thread; per device the pass takes
@@ -55,6 +59,8 @@ import org.openjdk.jmh.runner.IterationType;
 @State(Scope.Benchmark)
 public class DeferredThroughput {
     static final String RESOURCE = "R";
+    /** Untimed passes in the trial setup, by wall time, so the JIT gets time whatever the machine's load. */
+    static final long WARM_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @Param({"floor", "global-lock", "kernel", "lock-free", "indexed"})
     public String engine;
@@ -65,6 +71,8 @@ public class DeferredThroughput {
     @Param({"none", "all"})
     public String pass;
 
+    /** The trial setup's untimed warm-up; the smoke test sets 0. */
+    long warmUpNanos = WARM_UP_NANOS;
     private Engine eng;
     private ReprobeFloor floor;
     private final DriverSpec devicesDriver = DriverSpec.of("deferred-drv").withMatches("deferred");
@@ -82,6 +90,7 @@ public class DeferredThroughput {
         }
         if (Engines.isFloor(engine)) {
             floor = new ReprobeFloor(deferred, RESOURCE);
+            warmUp();
             return;
         }
         EngineConfig config = EngineConfig.defaults();
@@ -94,6 +103,16 @@ public class DeferredThroughput {
         eng.registerDriver(DriverSpec.of("provider-drv").withMatches("provider"));
         eng.registerDriver(devicesDriver); // every device probes and defers: R is missing
         quiesce();
+        warmUp();
+    }
+
+    /** Re-arm and pass, untimed, until warmUpNanos have gone by (at least 10 passes). */
+    void warmUp() throws InterruptedException {
+        long end = System.nanoTime() + warmUpNanos;
+        for (int i = 0; i < 10 || System.nanoTime() - end < 0; i++) {
+            rearm();
+            onePass();
+        }
     }
 
     @Setup(Level.Iteration)

@@ -108,6 +108,13 @@ public final class Compare {
         out.printf(Locale.ROOT, "%d rows compared: %d not significant (~), %d significantly better, %d significantly worse%n",
                 lines.size(), lines.size() - significant, significant - worse, worse);
         out.println("delta: new / old - 1 with its 95% hierarchical-bootstrap interval; ~: the interval includes 0");
+        for (Line l : lines) { // the floor has no engine: when it moved, the machine did
+            if (l.old().engine().equals("floor") && l.significant()) {
+                out.println("NOTE: the floor itself changed (" + pct(l.delta().point()) + ") in " + l.old().benchmark() + " "
+                        + l.old().config() + ": the machine was not the same in the two runs; read the engines' rows of it "
+                        + "with that in mind");
+            }
+        }
         onlyOld.forEach(k -> out.println("only in old: " + k));
         newByKey.keySet().forEach(k -> out.println("only in new: " + k));
         if (Double.isNaN(failPct)) {

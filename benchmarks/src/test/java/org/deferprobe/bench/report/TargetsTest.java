@@ -104,6 +104,40 @@ class TargetsTest {
     }
 
     @Test
+    void aRatioOfTwoEnginesAtTheMachinesOwnStallLevelIsInconclusive() {
+        String cfg = "registrants=64";
+        List<Row> resolved = new ArrayList<>();
+        resolved.add(row("TriggerLatency", cfg, "floor", between(100, 80, 120), Map.of()));
+        resolved.add(row("TriggerLatency", cfg, "global-lock", between(1000, 900, 1100), Map.of()));
+        resolved.add(row("TriggerLatency", cfg, "lock-free", between(800, 700, 900), Map.of()));
+        Judgement ok = Targets.judgements(Table.withRatios(resolved)).get(0);
+        assertEquals(Verdict.MISSED, ok.verdict(), ok.line());
+        // the same ratio, but global-lock's p99 reaches down to the floor's: both are mostly the machine's stalls
+        List<Row> stalled = new ArrayList<>();
+        stalled.add(row("TriggerLatency", cfg, "floor", between(5000, 300, 40000), Map.of()));
+        stalled.add(row("TriggerLatency", cfg, "global-lock", between(1000, 900, 1100), Map.of()));
+        stalled.add(row("TriggerLatency", cfg, "lock-free", between(800, 700, 900), Map.of()));
+        Judgement j = Targets.judgements(Table.withRatios(stalled)).get(0);
+        assertEquals(Verdict.INCONCLUSIVE, j.verdict(), j.line());
+        assertTrue(j.line().contains("reaches the floor's own [300, 40000]") && j.line().contains("machine's stalls"), j.line());
+    }
+
+    @Test
+    void theDeferredPassTargetIsJudgedAtTenThousandDevices() {
+        List<Row> rows = new ArrayList<>();
+        for (String n : List.of("1000", "10000")) {
+            String cfg = "deferred=" + n + ",pass=none";
+            rows.add(row("DeferredThroughput", cfg, "floor", between(2e7, 1.8e7, 2.2e7), Map.of()));
+            rows.add(row("DeferredThroughput", cfg, "kernel", between(2e6, 1.8e6, 2.2e6), Map.of()));
+        }
+        List<Judgement> js = Targets.judgements(Table.withRatios(rows)).stream()
+                .filter(j -> j.target().contains("re-probe throughput")).toList();
+        assertEquals(1, js.size(), js.toString());
+        assertTrue(js.get(0).target().contains("deferred=10000"), js.get(0).line());
+        assertEquals(Verdict.MISSED, js.get(0).verdict());
+    }
+
+    @Test
     void aTargetWhoseReferenceRowFailedIsAnError() {
         String cfg = "registrants=64";
         List<Row> rows = new ArrayList<>();
