@@ -16,10 +16,11 @@ import java.util.Map;
  * interval excludes 0 (benchstat uses a Mann-Whitney U test at alpha 0.05; the interval is used here because it
  * also works for a p99 computed from summed histograms); a row that is not significant shows {@code ~}.
  *
- * <p>Exit status: 0; 1 with {@code --fail-on-regression PCT} when a significant change for the worse (slower,
- * less throughput, more latency) is larger than PCT percent, or a row of OLD cannot be compared in NEW (missing,
- * or an ERROR figure); 2 for bad input (a missing directory, a file that is not a results file, no common rows),
- * one line naming the file.
+ * <p>Exit status: 0; 1 with {@code --fail-on-regression PCT} when a change for the worse (slower, less
+ * throughput, more latency) is larger than PCT percent with 95% confidence (the end of its interval nearest zero
+ * is beyond PCT: a noisy row whose point estimate alone passes PCT does not fail the gate), or a row of OLD
+ * cannot be compared in NEW (missing, or an ERROR figure); 2 for bad input (a missing directory, a file that is
+ * not a results file, no common rows), one line naming the file.
  */
 public final class Compare {
     private Compare() {
@@ -34,6 +35,11 @@ public final class Compare {
         /** Significant and in the bad direction for this unit. */
         boolean worse() {
             return significant() && (old.higherIsBetter() ? delta.point() < 0 : delta.point() > 0);
+        }
+
+        /** The change the interval is sure of: the magnitude of its end nearest zero (0 when it includes zero). */
+        double leastChange() {
+            return significant() ? Math.min(Math.abs(delta.lo()), Math.abs(delta.hi())) : 0;
         }
     }
 
@@ -122,19 +128,20 @@ public final class Compare {
         }
         List<String> failures = new ArrayList<>();
         for (Line l : lines) {
-            if (l.worse() && Math.abs(l.delta().point()) * 100 > failPct) {
-                failures.add(l.old().key() + " " + pct(l.delta().point()));
+            if (l.worse() && l.leastChange() * 100 > failPct) {
+                failures.add(l.old().key() + " " + pct(l.delta().point()) + " [" + pct(l.delta().lo()) + ", "
+                        + pct(l.delta().hi()) + "]");
             } else if (l.delta().isMissing() && !l.old().figure().isMissing()) {
                 failures.add(l.old().key() + " cannot be compared: " + l.now().figure().why());
             }
         }
         onlyOld.forEach(k -> failures.add(k + " is missing from new"));
         if (failures.isEmpty()) {
-            out.printf(Locale.ROOT, "no significant regression above %s%%%n", pctText(failPct));
+            out.printf(Locale.ROOT, "no regression beyond %s%% with 95%% confidence%n", pctText(failPct));
             return 0;
         }
-        out.printf(Locale.ROOT, "FAIL: %d significant regression(s) above %s%% or rows that cannot be compared:%n", failures.size(),
-                pctText(failPct));
+        out.printf(Locale.ROOT, "FAIL: %d regression(s) beyond %s%% with 95%% confidence, or rows that cannot be compared:%n",
+                failures.size(), pctText(failPct));
         failures.forEach(f -> out.println("  " + f));
         return 1;
     }
