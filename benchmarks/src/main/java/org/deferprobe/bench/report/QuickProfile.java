@@ -44,6 +44,8 @@ public final class QuickProfile {
     /** TriggerLatency's total offered churn (register-and-remove cycles per second over all registrants). */
     static final String CHURN_TOTAL = "800";
     static final String DEFAULT_DIR = "bench-report";
+    /** The churn sweep's default folder inside the report folder; the quick profile neither clears nor refuses it. */
+    static final String SATURATION_DIR = "saturation";
     /** What the profile writes into its folder; a folder holding anything else is not cleared. */
     static final Set<String> OWN_FILES = Set.of(Results.FILE, "jmh-results.json", "table.txt", "report.html",
             ReportSink.SECONDARY_FILE);
@@ -169,6 +171,9 @@ public final class QuickProfile {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String n = p.getFileName().toString();
+                if (n.equals(SATURATION_DIR) && Files.isDirectory(p)) {
+                    continue; // the churn sweep's results: kept
+                }
                 boolean ours = OWN_FILES.contains(n) || n.endsWith(".hgrm") || n.endsWith(".hlog")
                         || (n.equals(ForkRunner.FORKS_DIR) && Files.isDirectory(p));
                 if (!ours) {

@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Not part of the quick profile (it takes about 4 minutes with 2 forks); results.json and compare work on it too.
  */
 public final class Saturation {
-    static final String DEFAULT_DIR = "bench-saturation";
+    /** Inside the quick profile's folder (which git ignores and the quick profile leaves alone). */
+    static final String DEFAULT_DIR = QuickProfile.DEFAULT_DIR + "/" + QuickProfile.SATURATION_DIR;
     static final double FACTOR = 10;
 
     private Saturation() {

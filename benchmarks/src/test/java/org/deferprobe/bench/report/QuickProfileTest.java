@@ -90,6 +90,10 @@ class QuickProfileTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count());
         }
+        Files.createDirectories(dir.resolve("saturation"));
+        Files.writeString(dir.resolve("saturation/results.json"), "{}");
+        QuickProfile.prepare(dir);
+        assertTrue(Files.exists(dir.resolve("saturation/results.json")), "the churn sweep's folder is kept");
         Files.writeString(dir.resolve("notes.txt"), "mine");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuickProfile.prepare(dir));
         assertTrue(e.getMessage().contains("notes.txt"), e.getMessage());
