@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /*
  * How to run:
@@ -35,10 +37,19 @@ import org.openjdk.jmh.annotations.Warmup;
  *              setup, which is how the JMH samples (JMHSample_38_PerInvokeSetup) do per-call fixtures
  *              without Level.Invocation: SingleShotTime, one op per iteration, setup per iteration.
  * Mode SingleShotTime: each iteration times one pass; devices re-probed per second = deferred / time
- * (the quick profile's table shows that, from the median pass).
+ * (the quick profile's table shows that, from the median pass). The marginal cost of one re-probe, which is
+ * what an engine's design changes, is the slope between deferred=1000 and deferred=10000 (the quick profile
+ * computes it: the fixed cost of a pass, its hand-off and its quiescence wake-up, cancels out).
+ * Every executor thread is started in the trial setup (Engines.prestart), so no pass starts a thread.
+ * The trial setup also runs passes, untimed, for WARM_UP_NANOS (0.5 s) of wall time before JMH's own warm-up
+ * iterations: JMH counts single-shot warm-ups, and on a loaded machine the JIT's compiler threads get so little
+ * CPU that a fixed number of short passes can end before the pass is compiled (one fork of a 3-fork run then
+ * measured passes 5-15 times slower than the others: interpreted code, not the engine).
  *
- * Floor: a plain single-threaded scan doing the same checks with no engine: for each pending device, is
- * every requirement published (a hash lookup)? If so mark it bound, else keep it pending.
+ * Floor (ReprobeFloor): what a correct re-probe must do at minimum, with the same hand-off and quiescence
+ * wait as the engines: a trigger hands the pass to a prestarted executor thread; per device the pass takes
+ * the device's lock, checks its requirements against a non-empty published set, and marks it bound or puts
+ * it back on the pending list; the caller waits on a monitor notified at zero outstanding work.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -48,6 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class DeferredThroughput {
     static final String RESOURCE = "R";
+    /** Untimed passes in the trial setup, by wall time, so the JIT gets time whatever the machine's load. */
+    static final long WARM_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @Param({"floor", "global-lock", "kernel", "lock-free", "indexed"})
     public String engine;
@@ -58,18 +71,17 @@ public class DeferredThroughput {
     @Param({"none", "all"})
     public String pass;
 
+    /** The trial setup's untimed warm-up; the smoke test sets 0. */
+    long warmUpNanos = WARM_UP_NANOS;
     private Engine eng;
+    private ReprobeFloor floor;
     private final DriverSpec devicesDriver = DriverSpec.of("deferred-drv").withMatches("deferred");
     private final DeviceSpec provider = DeviceSpec.of(RESOURCE).withCompatible("provider").withProvides(RESOURCE);
     private long probesBefore;
-    private long probedSum;
-    private long passes;
-    // floor
-    private String[][] requires;
-    private boolean[] bound;
-    private int[] pending;
-    private int pendingCount;
-    private final java.util.HashSet<String> published = new java.util.HashSet<>();
+    private boolean measuring;
+    private int iteration;
+    private double probedSum;
+    private int passes;
 
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
@@ -77,35 +89,45 @@ public class DeferredThroughput {
             throw new IllegalStateException("pass=" + pass + " must be none or all");
         }
         if (Engines.isFloor(engine)) {
-            requires = new String[deferred][];
-            for (int i = 0; i < deferred; i++) {
-                requires[i] = new String[] {RESOURCE};
-            }
-            bound = new boolean[deferred];
-            pending = new int[deferred];
-            if ("all".equals(pass)) {
-                published.add(RESOURCE);
-            }
+            floor = new ReprobeFloor(deferred, RESOURCE);
+            warmUp();
             return;
         }
-        eng = Engines.create(engine, EngineConfig.defaults());
+        EngineConfig config = EngineConfig.defaults();
+        eng = Engines.create(engine, config);
+        Engines.recordTestFlaw("DeferredThroughput", params(), engine);
+        Engines.prestart(eng, config.executorThreads());
         for (int i = 0; i < deferred; i++) {
             eng.registerDevice(DeviceSpec.of("d-" + i, RESOURCE).withCompatible("deferred"));
         }
         eng.registerDriver(DriverSpec.of("provider-drv").withMatches("provider"));
         eng.registerDriver(devicesDriver); // every device probes and defers: R is missing
         quiesce();
+        warmUp();
+    }
+
+    /** Re-arm and pass, untimed, until warmUpNanos have gone by (at least 10 passes). */
+    void warmUp() throws InterruptedException {
+        long end = System.nanoTime() + warmUpNanos;
+        for (int i = 0; i < 10 || System.nanoTime() - end < 0; i++) {
+            rearm();
+            onePass();
+        }
+    }
+
+    @Setup(Level.Iteration)
+    public void rearm(IterationParams iteration) throws InterruptedException {
+        measuring = iteration.getType() == IterationType.MEASUREMENT;
+        rearm();
     }
 
     /** Re-arm between single-shot iterations: every device deferred, R not published (pass=all). */
-    @Setup(Level.Iteration)
-    public void rearm() throws InterruptedException {
-        if (Engines.isFloor(engine)) {
-            java.util.Arrays.fill(bound, false);
-            for (int i = 0; i < deferred; i++) {
-                pending[i] = i;
+    void rearm() throws InterruptedException {
+        if (floor != null) {
+            if ("all".equals(pass)) {
+                floor.withdraw(RESOURCE);
+                floor.rearm();
             }
-            pendingCount = deferred;
             return;
         }
         if ("all".equals(pass) && eng.unregisterDevice(RESOURCE)) {
@@ -118,8 +140,15 @@ public class DeferredThroughput {
 
     @Benchmark
     public long onePass() throws InterruptedException {
-        if (Engines.isFloor(engine)) {
-            return scan();
+        if (floor != null) {
+            if ("all".equals(pass)) {
+                floor.publish(RESOURCE);
+            }
+            floor.trigger();
+            if (!floor.awaitQuiescence(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("floor not quiescent 60 s after a pass over " + deferred);
+            }
+            return floor.lastProbed();
         }
         if ("all".equals(pass)) {
             eng.registerDevice(provider); // publish(R): binds, publishes, triggers
@@ -130,47 +159,30 @@ public class DeferredThroughput {
         return pass.length();
     }
 
-    /** The floor: the same requirement checks, one thread, no engine. */
-    private long scan() {
-        int kept = 0;
-        for (int k = 0; k < pendingCount; k++) {
-            int i = pending[k];
-            boolean ok = true;
-            for (String r : requires[i]) {
-                if (!published.contains(r)) {
-                    ok = false;
-                    break;
-                }
-            }
-            if (ok) {
-                bound[i] = true;
-            } else {
-                pending[kept++] = i;
-            }
-        }
-        int probed = pendingCount;
-        pendingCount = kept;
-        return probed;
-    }
-
     /** Counts what the pass really probed: an engine that skips devices shows it in the table. */
     @TearDown(Level.Iteration)
     public void countProbes() {
-        if (eng == null) {
-            return;
+        double probed;
+        if (floor != null) {
+            probed = floor.lastProbed();
+        } else {
+            long calls = eng.snapshot().stats().probeCalls() - probesBefore;
+            probed = "all".equals(pass) ? calls - 1 : calls; // -1: the provider's own probe
         }
-        long probed = eng.snapshot().stats().probeCalls() - probesBefore;
-        probedSum += "all".equals(pass) ? probed - 1 : probed; // -1: the provider's own probe
+        probedSum += probed;
         passes++;
+        if (measuring) {
+            ReportSink.iteration("DeferredThroughput", params(), "probed_per_pass", iteration++, probed);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         if (eng != null) {
-            if (passes > 0) {
-                ReportSink.secondary("DeferredThroughput", params(), "probed_per_pass", (double) probedSum / passes);
-            }
             eng.close();
+        }
+        if (floor != null) {
+            floor.close();
         }
     }
 
@@ -182,5 +194,15 @@ public class DeferredThroughput {
 
     Map<String, String> params() {
         return Map.of("engine", engine, "deferred", String.valueOf(deferred), "pass", pass);
+    }
+
+    /** For the smoke test: devices probed per pass so far. */
+    double probedPerPass() {
+        return passes == 0 ? Double.NaN : probedSum / passes;
+    }
+
+    /** For the smoke test: devices bound by the floor (at quiescence). */
+    int floorBound() {
+        return floor.boundCount();
     }
 }

@@ -9,7 +9,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.deferprobe.engine.DeviceSpec;
@@ -43,8 +44,9 @@ import org.openjdk.jmh.runner.IterationType;
  * all 2 x devices registrations shuffled and dealt round-robin to the threads; time from the start signal
  * to quiescence. Secondary: probe calls per device (1 would be perfect: every device probed once, when it
  * can bind), written to the report folder.
- * Mode SingleShotTime: each iteration is one storm on a fresh engine made in the per-iteration setup; the
- * registrant threads are made once per trial and reused.
+ * Mode SingleShotTime: each iteration is one storm on a fresh engine made in the per-iteration setup, whose
+ * executor threads are all started there (Engines.prestart); the registrant threads are made and started once
+ * per trial and reused, so no thread starts inside a timed storm.
  *
  * Floor: the same threads make the same registrations into a ConcurrentHashMap and nothing else: the cost
  * of dealing the work to the threads and joining them, with no matching, probing or deferral.
@@ -69,6 +71,8 @@ public class RegistrationStorm {
     private ExecutorService pool;
     private Engine eng;
     private ConcurrentHashMap<String, Object> floorMap;
+    private long probesBefore;
+    private long bindsBefore;
     private boolean measuring;
     private double probesPerDeviceSum;
     private int measured;
@@ -76,6 +80,7 @@ public class RegistrationStorm {
     @Setup(Level.Trial)
     public void setUp() {
         Engines.requireKnown(engine);
+        Engines.recordTestFlaw("RegistrationStorm", params(), engine);
         Scenario s = RandomScenarios.generate(2026, devices, 3, 0.0, 0);
         List<Object> all = new ArrayList<>(s.devices());
         all.addAll(s.drivers());
@@ -87,11 +92,14 @@ public class RegistrationStorm {
         for (int i = 0; i < all.size(); i++) {
             shares.get(i % registrants).add(all.get(i));
         }
-        pool = Executors.newFixedThreadPool(registrants, r -> {
-            Thread t = new Thread(r, "storm-registrant");
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(registrants, registrants, 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "storm-registrant");
+                    t.setDaemon(true);
+                    return t;
+                });
+        threads.prestartAllCoreThreads();
+        pool = threads;
     }
 
     @Setup(Level.Iteration)
@@ -104,7 +112,11 @@ public class RegistrationStorm {
         if (Engines.isFloor(engine)) {
             floorMap = new ConcurrentHashMap<>();
         } else {
-            eng = Engines.create(engine, EngineConfig.defaults());
+            EngineConfig config = EngineConfig.defaults();
+            eng = Engines.create(engine, config);
+            Engines.prestart(eng, config.executorThreads());
+            probesBefore = eng.snapshot().stats().probeCalls();
+            bindsBefore = eng.snapshot().stats().binds();
         }
     }
 
@@ -159,13 +171,15 @@ public class RegistrationStorm {
         var snap = eng.snapshot();
         eng.close();
         eng = null;
-        long bound = snap.stats().binds();
+        long bound = snap.stats().binds() - bindsBefore;
         if (bound != devices) {
             throw new IllegalStateException(engine + " bound " + bound + " of " + devices + " devices after the storm; "
                     + "still deferred: " + snap.deferred().size());
         }
         if (measuring) {
-            probesPerDeviceSum += (double) snap.stats().probeCalls() / devices;
+            double perDevice = (double) (snap.stats().probeCalls() - probesBefore) / devices;
+            ReportSink.iteration("RegistrationStorm", params(), "probes_per_device", measured, perDevice);
+            probesPerDeviceSum += perDevice;
             measured++;
         }
     }
@@ -173,11 +187,6 @@ public class RegistrationStorm {
     @TearDown(Level.Trial)
     public void tearDown() {
         pool.shutdownNow();
-        if (measured > 0) {
-            ReportSink.secondary("RegistrationStorm", params(), "probes_per_device", probesPerDeviceSum / measured);
-        } else if (Engines.isFloor(engine)) {
-            ReportSink.secondary("RegistrationStorm", params(), "probes_per_device", 1.0);
-        }
     }
 
     Map<String, String> params() {

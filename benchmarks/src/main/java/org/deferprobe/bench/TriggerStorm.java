@@ -31,9 +31,11 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * The quantity: `threads` threads call trigger() in a loop while `deferred` devices wait on resources that
  * never appear, so every pass the triggers cause re-probes them. Primary: triggers per second (all threads).
- * Secondary: deferred passes per trigger over the measurement iterations (coalescing: far below 1 under a
- * storm), written to the report folder; allocation per trigger comes from -prof gc (gc.alloc.rate.norm,
- * B/op), which the quick profile turns on for this benchmark.
+ * Secondary, per measurement iteration, written to the report folder: deferred passes per trigger
+ * (coalescing: far below 1 under a storm), and the allocation of trigger() itself: the bytes the triggering
+ * threads allocated (com.sun.management.ThreadMXBean, each thread its own, read at the start and end of the
+ * iteration) per trigger. JMH's -prof gc figure (gc.alloc.rate.norm, which the quick profile turns on) counts
+ * every thread of the JVM, the engine's executor running the passes included, so it is reported beside it.
  *
  * Floor: what a trigger must do at the least, with no engine: one increment of a shared trigger count
  * (the kernel's deferred_trigger_count) per call.
@@ -58,6 +60,9 @@ public class TriggerStorm {
     private Stats before;
     private long triggers;
     private long passes;
+    private int iteration;
+    private long ownBytes;
+    private long ownCalls;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
@@ -69,11 +74,15 @@ public class TriggerStorm {
         if (Engines.isFloor(engine)) {
             return;
         }
-        eng = Engines.create(engine, EngineConfig.defaults());
+        EngineConfig config = EngineConfig.defaults();
+        eng = Engines.create(engine, config);
+        Engines.recordTestFlaw("TriggerStorm", params(), engine);
+        Engines.prestart(eng, config.executorThreads());
         eng.registerDriver(DriverSpec.of("never-drv").withMatches("never"));
         for (int i = 0; i < deferred; i++) {
             eng.registerDevice(DeviceSpec.of("waiter-" + i, "absent-" + i).withCompatible("never"));
         }
+        Engines.quiesce(eng, "setting up " + deferred + " waiters");
     }
 
     @Setup(Level.Iteration)
@@ -86,8 +95,46 @@ public class TriggerStorm {
         before = eng == null ? null : eng.snapshot().stats();
     }
 
+    /**
+     * Each triggering thread's own count and allocation over one measurement iteration (JMH runs a Scope.Thread
+     * state's iteration fixtures on its own thread).
+     */
+    @State(Scope.Thread)
+    public static class Own {
+        private static final com.sun.management.ThreadMXBean MX =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long calls;
+        private long bytesBefore;
+        private int iteration;
+        private boolean measuring;
+
+        @Setup(Level.Iteration)
+        public void start(IterationParams iteration) {
+            start(iteration.getType() == IterationType.MEASUREMENT);
+        }
+
+        void start(boolean measurement) {
+            measuring = measurement;
+            calls = 0;
+            bytesBefore = MX.getCurrentThreadAllocatedBytes();
+        }
+
+        @TearDown(Level.Iteration)
+        public void end(TriggerStorm storm) {
+            long bytes = MX.getCurrentThreadAllocatedBytes() - bytesBefore;
+            if (measuring) {
+                Map<String, String> params = storm.params();
+                ReportSink.iteration("TriggerStorm", params, "own_alloc_bytes", iteration, bytes);
+                ReportSink.iteration("TriggerStorm", params, "own_calls", iteration, calls);
+                iteration++;
+            }
+            storm.addOwn(bytes, calls);
+        }
+    }
+
     @Benchmark
-    public void trigger() {
+    public void trigger(Own own) {
+        own.calls++;
         if (eng == null) {
             floorCount.incrementAndGet();
         } else {
@@ -95,23 +142,30 @@ public class TriggerStorm {
         }
     }
 
+    private synchronized void addOwn(long bytes, long calls) {
+        ownBytes += bytes;
+        ownCalls += calls;
+    }
+
     @TearDown(Level.Iteration)
     public void endIteration() throws InterruptedException {
         if (eng == null || !measuring) {
             return;
         }
-        eng.awaitQuiescence(java.time.Duration.ofSeconds(10)); // let the passes the triggers queued be counted
+        Engines.quiesce(eng, "a trigger storm"); // let the passes the triggers queued be counted
         Stats after = eng.snapshot().stats();
-        triggers += after.triggers() - before.triggers();
-        passes += after.passes() - before.passes();
+        long t = after.triggers() - before.triggers();
+        long p = after.passes() - before.passes();
+        triggers += t;
+        passes += p;
+        ReportSink.iteration("TriggerStorm", params(), "triggers", iteration, t);
+        ReportSink.iteration("TriggerStorm", params(), "passes", iteration, p);
+        iteration++;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         if (eng != null) {
-            if (triggers > 0) {
-                ReportSink.secondary("TriggerStorm", params(), "passes_per_trigger", (double) passes / triggers);
-            }
             eng.close();
         }
     }
@@ -122,5 +176,10 @@ public class TriggerStorm {
 
     double passesPerTrigger() {
         return triggers == 0 ? Double.NaN : (double) passes / triggers;
+    }
+
+    /** For the smoke test: the triggering threads' own bytes per trigger() call so far. */
+    synchronized double ownBytesPerCall() {
+        return ownCalls == 0 ? Double.NaN : (double) ownBytes / ownCalls;
     }
 }

@@ -30,6 +30,66 @@ class BenchmarksSmokeTest {
         EngineType.broken().forEach(t -> assertTrue(!names.contains(t.engineName()), t.engineName()));
     }
 
+    @ParameterizedTest
+    @MethodSource("engines")
+    void prestartStartsEveryExecutorThreadAndLeavesTheEngineEmpty(String engine) throws Exception {
+        if (Engines.isFloor(engine)) {
+            return;
+        }
+        try (org.deferprobe.engine.Engine e = Engines.create(engine, org.deferprobe.engine.EngineConfig.defaults()
+                .withExecutorThreads(24))) {
+            Engines.prestart(e, 24);
+            long workers = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().startsWith(e.name() + "-worker-")).count();
+            assertTrue(workers >= 24, workers + " executor threads alive after prestart, expected 24");
+            assertTrue(e.snapshot().states().isEmpty(), "prestart devices left behind: " + e.snapshot().states());
+        }
+    }
+
+    @Test
+    void theSlowProbesTestFlawIsOffUnlessItsPropertyNamesTheEngine() {
+        String was = System.getProperty(Engines.SLOW_PROBES_PROPERTY);
+        try {
+            System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
+            assertEquals(0, Engines.slowProbeNanos("kernel"));
+            System.setProperty(Engines.SLOW_PROBES_PROPERTY, "kernel:2000");
+            assertEquals(2000, Engines.slowProbeNanos("kernel"));
+            assertEquals(0, Engines.slowProbeNanos("lock-free"));
+            System.setProperty(Engines.SLOW_PROBES_PROPERTY, "kernel");
+            assertThrows(IllegalStateException.class, () -> Engines.slowProbeNanos("kernel"));
+        } finally {
+            if (was == null) {
+                System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
+            } else {
+                System.setProperty(Engines.SLOW_PROBES_PROPERTY, was);
+            }
+        }
+    }
+
+    @Test
+    void theSlowProbesTestFlawAddsItsSpinToEveryProbe() throws Exception {
+        String was = System.getProperty(Engines.SLOW_PROBES_PROPERTY);
+        try {
+            System.setProperty(Engines.SLOW_PROBES_PROPERTY, "global-lock:200000");
+            long nanos;
+            try (org.deferprobe.engine.Engine e = Engines.create("global-lock", org.deferprobe.engine.EngineConfig.defaults())) {
+                e.registerDriver(org.deferprobe.engine.DriverSpec.of("d"));
+                long start = System.nanoTime();
+                for (int i = 0; i < 20; i++) { // sync probes on this thread: each spins in the hook before it binds
+                    e.registerDevice(org.deferprobe.engine.DeviceSpec.of("x" + i).withCompatible("d"));
+                }
+                nanos = System.nanoTime() - start;
+            }
+            assertTrue(nanos >= 20 * 200_000L, "20 probes with a 200 us spin took " + nanos + " ns");
+        } finally {
+            if (was == null) {
+                System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
+            } else {
+                System.setProperty(Engines.SLOW_PROBES_PROPERTY, was);
+            }
+        }
+    }
+
     @Test
     void anUnknownEngineFailsWithTheNamesOfTheKnownOnes() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -44,18 +104,25 @@ class BenchmarksSmokeTest {
         b.engine = engine;
         b.deferred = 100;
         b.registrants = 4;
-        b.churnPerSecond = 200;
+        b.churnTotal = 800;
+        b.publishPerSecond = 1000;
         b.setUp();
         try {
-            b.startIteration(true);
-            for (int i = 0; i < 20; i++) {
-                assertTrue(b.publishUntilBound() > 0);
+            for (int it = 0; it < 2; it++) {
+                b.startIteration(true);
+                long start = System.nanoTime();
+                for (int i = 0; i < 20; i++) {
+                    assertTrue(b.publishSlot() > 0);
+                }
+                // open loop: 20 slots 1 ms apart take about 20 ms, whatever the engine
+                assertTrue(System.nanoTime() - start >= 19_000_000L, "the publisher kept its schedule");
+                b.endIteration();
             }
-            b.endIteration();
         } finally {
             b.tearDown();
         }
-        assertEquals(20, b.totalHistogram().getTotalCount());
+        assertEquals(2, b.latencyHistograms().size(), "one histogram per measurement iteration");
+        b.latencyHistograms().forEach(h -> assertEquals(20, h.getTotalCount()));
     }
 
     @ParameterizedTest
@@ -66,19 +133,22 @@ class BenchmarksSmokeTest {
             b.engine = engine;
             b.deferred = 200;
             b.pass = pass;
+            b.warmUpNanos = 0; // the setup still runs its 10 untimed passes
             b.setUp();
             try {
                 for (int i = 0; i < 3; i++) {
                     b.rearm();
                     long r = b.onePass();
                     if (Engines.isFloor(engine)) {
-                        assertEquals(200, r, "the floor scans every pending device");
+                        assertEquals(200, r, "the floor re-probes every pending device");
+                        assertEquals("all".equals(pass) ? 200 : 0, b.floorBound(), "the floor binds exactly when R is published");
                     }
                     b.countProbes();
                 }
             } finally {
                 b.tearDown();
             }
+            assertEquals(200.0, b.probedPerPass(), 0.0, engine + " pass=" + pass + " re-probes every deferred device once");
         }
     }
 
@@ -111,15 +181,19 @@ class BenchmarksSmokeTest {
         b.engine = engine;
         b.deferred = 20;
         b.setUp(1);
+        TriggerStorm.Own own = new TriggerStorm.Own();
         try {
             b.startIteration(true);
+            own.start(true);
             for (int i = 0; i < 1000; i++) {
-                b.trigger();
+                b.trigger(own);
             }
+            own.end(b);
             b.endIteration();
         } finally {
             b.tearDown();
         }
+        assertTrue(b.ownBytesPerCall() >= 0, "own allocation per call " + b.ownBytesPerCall());
         if (!Engines.isFloor(engine)) {
             assertTrue(b.passesPerTrigger() > 0 && b.passesPerTrigger() <= 1.0, "passes per trigger " + b.passesPerTrigger());
         }

@@ -67,12 +67,15 @@ public final class HtmlReport {
 
     private static void table(StringBuilder h, List<Row> rows) {
         h.append("<table><tr><th class=\"l\">benchmark</th><th class=\"l\">parameters</th><th class=\"l\">engine</th>"
-                + "<th>figure</th><th class=\"l\">unit</th><th>vs global-lock</th><th>vs floor</th><th class=\"l\">secondary</th></tr>\n");
+                + "<th>figure</th><th>95% CI</th><th class=\"l\">unit</th><th>vs global-lock [95% CI]</th><th>vs floor [95% CI]</th>"
+                + "<th>forks</th><th class=\"l\">secondary</th></tr>\n");
         for (Row r : rows) {
             h.append("<tr><td class=\"l\">").append(esc(r.benchmark())).append("</td><td class=\"l\">").append(esc(r.config()))
-                    .append("</td><td class=\"l\">").append(esc(r.engine())).append("</td><td>").append(Table.num(r.figure()))
-                    .append("</td><td class=\"l\">").append(esc(r.unit())).append("</td><td>").append(Table.ratio(r.vsGlobalLock()))
-                    .append("</td><td>").append(Table.ratio(r.vsFloor())).append("</td><td class=\"l\">")
+                    .append("</td><td class=\"l\">").append(esc(r.engine())).append("</td><td>")
+                    .append(r.figure().isMissing() ? "ERROR" : Table.num(r.figure().point())).append("</td><td>")
+                    .append(esc(Table.interval(r.figure()))).append("</td><td class=\"l\">").append(esc(r.unit()))
+                    .append("</td><td>").append(esc(Table.ratioCi(r.vsGlobalLock()))).append("</td><td>")
+                    .append(esc(Table.ratioCi(r.vsFloor()))).append("</td><td>").append(r.forks()).append("</td><td class=\"l\">")
                     .append(esc(Table.secondaryText(r))).append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -169,8 +172,8 @@ public final class HtmlReport {
         int hgt = top + group.size() * (barH + 6) + 10;
         double max = 0;
         for (Row r : group) {
-            if (!Double.isNaN(r.figure())) {
-                max = Math.max(max, r.figure());
+            if (!Double.isNaN(r.figure().point())) {
+                max = Math.max(max, r.figure().point());
             }
         }
         Row any = group.get(0);
@@ -183,13 +186,14 @@ public final class HtmlReport {
         int i = 0;
         for (Row r : group) {
             double y = top + i * (barH + 6);
-            double len = max > 0 && !Double.isNaN(r.figure()) ? r.figure() / max * (w - left - 90) : 0;
+            double v = r.figure().point();
+            double len = max > 0 && !Double.isNaN(v) ? v / max * (w - left - 90) : 0;
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">%s</text>", left - 6,
                     y + 14, esc(r.engine())));
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>", left, y,
                     Math.max(1, len), barH, color(r.engine(), engines)));
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>", left + len + 4, y + 14,
-                    Table.num(r.figure())));
+                    Double.isNaN(v) ? "ERROR" : Table.num(v)));
             i++;
         }
         return s.append("</svg>").toString();

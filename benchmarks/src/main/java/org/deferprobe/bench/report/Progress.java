@@ -11,26 +11,40 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.format.OutputFormat;
 
 /**
- * JMH's output, reduced to one progress line per benchmark run ("[ 7/30  1:12] TriggerLatency kernel
- * deferred=1000 registrants=64 ... 123.4 us/op"); failures are passed through so they are not silent.
+ * JMH's output, reduced to one progress line per benchmark run ("[ 7/165  1:12] fork 1/3 TriggerLatency kernel
+ * deferred=1000 registrants=64 ... 249.9 ops/s"); failures are passed through so they are not silent, and the
+ * first line of the last one is kept for the series' error.
  */
 final class Progress implements OutputFormat {
     private final PrintStream out;
     private final int total;
     private final long start = System.nanoTime();
     private int done;
+    private String fork = "";
+    private String lastError;
 
     Progress(PrintStream out, int total) {
         this.out = out;
         this.total = total;
     }
 
+    /** Before each JMH run: which fork of how many it is; forgets the previous run's error. */
+    void next(int round, int forks) {
+        done++;
+        fork = "fork " + round + "/" + forks + " ";
+        lastError = null;
+    }
+
+    /** The first line of the last failure JMH reported in the current run, or null. */
+    String lastError() {
+        return lastError;
+    }
+
     @Override
     public void startBenchmark(BenchmarkParams p) {
-        done++;
         long s = (System.nanoTime() - start) / 1_000_000_000L;
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%2d/%d %2d:%02d] %s", done, total, s / 60, s % 60,
-                Table.simpleName(p.getBenchmark())));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%3d/%d %2d:%02d] %s%s", done, total, s / 60, s % 60,
+                fork, Table.simpleName(p.getBenchmark())));
         sb.append(' ').append(p.getParam("engine"));
         for (String k : p.getParamsKeys()) {
             if (!k.equals("engine")) {
@@ -57,6 +71,11 @@ final class Progress implements OutputFormat {
     @Override
     public void println(String s) {
         if (s.contains("Exception") || s.contains("<failure>") || s.contains("Error")) {
+            String first = s.lines().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
+                    .orElse(s.lines().findFirst().orElse(s)).trim();
+            if (lastError == null) {
+                lastError = first;
+            }
             out.println();
             out.println("    ! " + s.lines().limit(3).reduce((a, b) -> a + " | " + b).orElse(s));
         }

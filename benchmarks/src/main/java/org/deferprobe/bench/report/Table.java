@@ -1,117 +1,215 @@
 package org.deferprobe.bench.report;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.deferprobe.bench.Engines;
 import org.deferprobe.bench.ReportSink;
-import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
 
 /**
- * Turns JMH results plus the benchmarks' secondary figures into rows: one per benchmark, parameters and
- * engine, with the figure each benchmark is judged by and the ratios to global-lock and to the floor.
+ * Turns series (every fork's raw figures) into rows: one per benchmark, parameters and engine, with the figure
+ * each benchmark is judged by, its secondary figures, and the ratios to global-lock and to the floor, every one
+ * with a 95% hierarchical-bootstrap interval ({@link Bootstrap}). A figure that cannot be computed is never
+ * replaced by another: the row says ERROR and why.
  */
 public final class Table {
+    static final String GLOBAL_LOCK = "global-lock";
+
     private Table() {
     }
 
-    /** Reads secondary.tsv: "benchmark|key" to (metric to value). */
-    public static Map<String, Map<String, Double>> readSecondary(Path file) throws IOException {
-        Map<String, Map<String, Double>> out = new HashMap<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        for (String line : Files.readAllLines(file)) {
-            String[] f = line.split("\t");
-            if (f.length == 4) {
-                out.computeIfAbsent(f[0] + "|" + f[1], k -> new LinkedHashMap<>()).put(f[2], Double.parseDouble(f[3]));
-            }
-        }
-        return out;
-    }
-
-    /** Rows from JMH results, in the order the results came, ratios filled in. */
-    public static List<Row> rows(Collection<RunResult> results, Map<String, Map<String, Double>> secondary) {
+    /** Rows in the order of the series, derived rows (marginal re-probe cost) after their benchmark, ratios filled in. */
+    public static List<Row> rows(List<Series> series, Bootstrap b) {
         List<Row> rows = new ArrayList<>();
-        for (RunResult rr : results) {
-            BenchmarkParams p = rr.getParams();
-            String bench = simpleName(p.getBenchmark());
-            Map<String, String> params = new TreeMap<>();
-            for (String k : p.getParamsKeys()) {
-                params.put(k, p.getParam(k));
+        Map<String, Row> passRows = new LinkedHashMap<>();
+        for (Series s : series) {
+            Row r = row(s, b);
+            rows.add(r);
+            if (r.benchmark().equals("DeferredThroughput")) {
+                passRows.put(r.key(), r);
             }
-            if ("TriggerStorm".equals(bench)) {
-                params.put("threads", String.valueOf(p.getThreads()));
-            }
-            Map<String, Double> sec = new LinkedHashMap<>(secondary.getOrDefault(bench + "|" + ReportSink.key(params), Map.of()));
-            String engine = params.remove("engine");
-            rows.add(row(bench, engine, params, rr, sec));
         }
+        List<Row> marginal = marginalRows(series, passRows);
+        int at = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).benchmark().equals("DeferredThroughput")) {
+                at = i + 1;
+            }
+        }
+        rows.addAll(at, marginal);
         return withRatios(rows);
     }
 
-    private static Row row(String bench, String engine, Map<String, String> params, RunResult rr, Map<String, Double> sec) {
-        Result<?> primary = rr.getPrimaryResult();
-        double median = primary.getStatistics().getPercentile(50);
-        String config = ReportSink.key(params);
+    static Row row(Series s, Bootstrap b) {
+        Map<String, Estimate> sec = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>(s.errors());
+        String bench = s.benchmark();
+        Estimate figure;
+        String unit;
+        boolean higher = false;
         switch (bench) {
             case "TriggerLatency" -> {
-                double p99 = sec.getOrDefault("p99_us", primary.getStatistics().getPercentile(99));
-                return new Row(bench, config, engine, p99, "us p99, publish to bound", false, sec, Double.NaN, Double.NaN);
+                figure = us(b.estimate(s, b.percentile("latency", 99)));
+                unit = "us p99, intended publish to bound";
+                sec.put("p50_us", us(b.estimate(s, b.percentile("latency", 50))));
+                sec.put("p999_us", us(b.estimate(s, b.percentile("latency", 99.9))));
+                sec.put("service_p99_us", us(b.estimate(s, b.percentile("service", 99))));
+                sec.put("samples", b.estimate(s, b.count("latency")));
+                sec.put("publish_per_s", b.estimate(s, Bootstrap.median(Series.PRIMARY)));
+                sec.put("not_quiescent", b.estimate(s, Bootstrap.ratioOfSums("not_quiescent", "samples")));
+                if (!"0".equals(s.params().get("registrants"))) {
+                    sec.put("churn_offered_per_s", b.estimate(s, Bootstrap.mean("churn_offered_per_s")));
+                    sec.put("churn_achieved_per_s", b.estimate(s, Bootstrap.mean("churn_achieved_per_s")));
+                    sec.put("churn_backlog", b.estimate(s, Bootstrap.mean("churn_backlog")));
+                }
+                if (figure.isMissing()) {
+                    figure = Estimate.missing("no latency histogram (TriggerLatency-...-latency.hlog) in "
+                            + (s.forks().size() - s.forksWith("latency")) + " of " + s.forks().size() + " forks");
+                }
             }
             case "DeferredThroughput" -> {
-                double devices = Double.parseDouble(params.get("deferred"));
-                double perSecond = devices / (median * secondsPer(primary.getScoreUnit()));
-                sec.put("pass_median_us", median * secondsPer(primary.getScoreUnit()) * 1e6);
-                return new Row(bench, config, engine, perSecond, "devices re-probed/s", true, sec, Double.NaN, Double.NaN);
-            }
-            case "TriggerStorm" -> {
-                Result<?> alloc = rr.getSecondaryResults().get("gc.alloc.rate.norm");
-                if (alloc != null) {
-                    sec.put("alloc_B_per_op", alloc.getScore());
-                }
-                return new Row(bench, config, engine, primary.getScore(), "triggers/s", true, sec, Double.NaN, Double.NaN);
+                double sec1 = secondsPer(s.unit());
+                Estimate pass = b.estimate(s, Bootstrap.median(Series.PRIMARY)).map(v -> v * sec1 * 1e6);
+                double devices = Double.parseDouble(s.params().getOrDefault("deferred", "NaN"));
+                figure = pass.map(us -> devices / (us * 1e-6));
+                unit = "devices re-probed/s";
+                higher = true;
+                sec.put("pass_median_us", pass);
+                sec.put("probed_per_pass", b.estimate(s, Bootstrap.mean("probed_per_pass")));
             }
             case "RegistrationStorm" -> {
-                return new Row(bench, config, engine, median * secondsPer(primary.getScoreUnit()) * 1e3,
-                        "ms to quiescence (median)", false, sec, Double.NaN, Double.NaN);
+                double sec1 = secondsPer(s.unit());
+                figure = b.estimate(s, Bootstrap.median(Series.PRIMARY)).map(v -> v * sec1 * 1e3);
+                unit = "ms to quiescence (median)";
+                if (!Engines.isFloor(s.engine())) {
+                    sec.put("probes_per_device", b.estimate(s, Bootstrap.mean("probes_per_device")));
+                }
+            }
+            case "TriggerStorm" -> {
+                figure = b.estimate(s, Bootstrap.median(Series.PRIMARY));
+                unit = "triggers/s";
+                higher = true;
+                sec.put("own_B_per_op", b.estimate(s, Bootstrap.ratioOfSums("own_alloc_bytes", "own_calls")));
+                sec.put("jmh_B_per_op", b.estimate(s, Bootstrap.median("gc.alloc.rate.norm")));
+                if (!Engines.isFloor(s.engine())) {
+                    sec.put("passes_per_trigger", b.estimate(s, Bootstrap.ratioOfSums("passes", "triggers")));
+                }
             }
             case "Boot" -> {
-                double ms = median * secondsPer(primary.getScoreUnit()) * 1e3;
-                Double bound = sec.get("lower_bound_us");
-                if (bound != null && bound > 0) {
-                    sec.put("makespan_per_bound", ms * 1e3 / bound);
-                }
-                return new Row(bench, config, engine, ms, "ms makespan (median)", false, sec, Double.NaN, Double.NaN);
+                Estimate makespanUs = b.estimate(s, Bootstrap.median("makespan_us"));
+                figure = makespanUs.map(v -> v / 1e3);
+                unit = "ms runner makespan (median)";
+                Estimate bound = b.estimate(s, Bootstrap.trialMean("lower_bound_us"));
+                sec.put("lower_bound_us", bound);
+                sec.put("makespan_per_bound", makespanUs.ratio(bound));
+                double sec1 = secondsPer(s.unit());
+                sec.put("jmh_call_ms", b.estimate(s, Bootstrap.median(Series.PRIMARY)).map(v -> v * sec1 * 1e3));
             }
             default -> {
-                return new Row(bench, config, engine, primary.getScore(), primary.getScoreUnit(), false, sec, Double.NaN,
-                        Double.NaN);
+                figure = b.estimate(s, Bootstrap.median(Series.PRIMARY));
+                unit = s.unit();
             }
         }
+        if (figure.isMissing()) {
+            errors.add(figure.why());
+        }
+        if (!figure.isMissing()) { // a missing figure already says why; its secondaries miss for the same reason
+            sec.forEach((k, v) -> {
+                if (v.isMissing()) {
+                    errors.add("secondary figure " + k + " missing");
+                }
+            });
+        }
+        long spun = s.forksWith(Engines.SLOW_PROBES_METRIC);
+        if (spun > 0) {
+            sec.put("TEST_FLAW_probe_spin_ns", b.estimate(s, Bootstrap.trialMean(Engines.SLOW_PROBES_METRIC)));
+        }
+        return new Row(bench, s.config(), s.engine(), unit, higher, figure, Estimate.missing("not computed"),
+                Estimate.missing("not computed"), sec, s.forks().size(), errors);
+    }
+
+    /**
+     * The marginal cost of one re-probe, which is what an engine's design changes: for each engine and pass,
+     * the slope between the two smallest deferred counts measured, shown as re-probes per second
+     * ((n2 - n1) / (median pass(n2) - median pass(n1))), so it reads like the pass rows, beside the marginal
+     * nanoseconds per re-probe. The fixed cost of a pass (hand-off, quiescence wake-up) cancels out.
+     */
+    static List<Row> marginalRows(List<Series> series, Map<String, Row> passRows) {
+        Map<String, TreeMap<Integer, Row>> byEnginePass = new LinkedHashMap<>();
+        for (Row r : passRows.values()) {
+            Map<String, String> p = parse(r.config());
+            String deferred = p.remove("deferred");
+            if (deferred == null) {
+                continue;
+            }
+            byEnginePass.computeIfAbsent(ReportSink.key(p) + "|" + r.engine(), k -> new TreeMap<>())
+                    .put(Integer.parseInt(deferred), r);
+        }
+        List<Row> out = new ArrayList<>();
+        byEnginePass.forEach((k, bySize) -> {
+            if (bySize.size() < 2) {
+                return;
+            }
+            int n1 = bySize.firstKey();
+            int n2 = bySize.higherKey(n1);
+            Row a = bySize.get(n1);
+            Row c = bySize.get(n2);
+            Estimate slopeUs = c.secondary("pass_median_us").combine(a.secondary("pass_median_us"), (x, y) -> x - y);
+            // a resample where the larger pass was not slower: the marginal cost is below what this data resolves
+            Estimate perSecond = slopeUs.map(d -> d > 0 ? (n2 - n1) / (d * 1e-6) : Double.POSITIVE_INFINITY);
+            Map<String, Estimate> sec = new LinkedHashMap<>();
+            sec.put("marginal_ns_per_reprobe", slopeUs.map(d -> d * 1e3 / (n2 - n1)));
+            List<String> errors = new ArrayList<>(a.errors());
+            c.errors().forEach(e -> {
+                if (!errors.contains(e)) {
+                    errors.add(e);
+                }
+            });
+            if (perSecond.isMissing()) {
+                errors.add("marginal cost undefined: " + perSecond.why());
+            }
+            Map<String, String> cfg = parse(a.config());
+            cfg.put("deferred", n1 + ".." + n2);
+            out.add(new Row("DeferredThroughput marginal", ReportSink.key(cfg), a.engine(), "re-probes/s (marginal)", true,
+                    perSecond, Estimate.missing("not computed"), Estimate.missing("not computed"), sec,
+                    Math.min(a.forks(), c.forks()), errors));
+        });
+        return out;
     }
 
     /** Divides each figure by global-lock's and the floor's for the same benchmark and parameters. */
     public static List<Row> withRatios(List<Row> rows) {
         Map<String, Row> byKey = new HashMap<>();
-        rows.forEach(r -> byKey.put(r.benchmark() + "|" + r.config() + "|" + r.engine(), r));
+        rows.forEach(r -> byKey.put(r.key(), r));
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            Row gl = byKey.get(r.benchmark() + "|" + r.config() + "|global-lock");
-            Row fl = byKey.get(r.benchmark() + "|" + r.config() + "|floor");
-            out.add(r.withRatios(gl == null ? Double.NaN : r.figure() / gl.figure(),
-                    fl == null ? Double.NaN : r.figure() / fl.figure()));
+            Row gl = byKey.get(r.benchmark() + " " + r.config() + " " + GLOBAL_LOCK);
+            Row fl = byKey.get(r.benchmark() + " " + r.config() + " " + Engines.FLOOR);
+            out.add(r.withRatios(gl == null ? Estimate.missing("no global-lock row for " + r.config())
+                    : r.figure().ratio(gl.figure()), fl == null ? Estimate.missing("no floor row for " + r.config())
+                    : r.figure().ratio(fl.figure())));
         }
         return out;
+    }
+
+    static Map<String, String> parse(String config) {
+        Map<String, String> m = new TreeMap<>();
+        if (config.isEmpty()) {
+            return m;
+        }
+        for (String kv : config.split(",")) {
+            int eq = kv.indexOf('=');
+            m.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return m;
+    }
+
+    private static Estimate us(Estimate nanos) {
+        return nanos.map(v -> v / 1000.0);
     }
 
     /** Seconds per unit of a JMH time unit string such as "us/op" or "ms/op". */
@@ -132,14 +230,20 @@ public final class Table {
         return parts.length >= 2 ? parts[parts.length - 2] : benchmark;
     }
 
-    /** The plain-text table, as printed and pasted into the README. */
+    /** The plain-text table, then one line per error; as printed and pasted into the docs. */
     public static String format(List<Row> rows) {
-        String[] head = {"benchmark", "parameters", "engine", "figure", "unit", "vs global-lock", "vs floor", "secondary"};
+        String[] head = {"benchmark", "parameters", "engine", "figure", "95% CI", "unit", "vs global-lock [95% CI]",
+            "vs floor [95% CI]", "forks", "secondary"};
+        boolean[] right = {false, false, false, true, true, false, true, true, true, false};
         List<String[]> lines = new ArrayList<>();
         lines.add(head);
+        List<String> errors = new ArrayList<>();
         for (Row r : rows) {
-            lines.add(new String[] {r.benchmark(), r.config(), r.engine(), num(r.figure()), r.unit(), ratio(r.vsGlobalLock()),
-                ratio(r.vsFloor()), secondaryText(r)});
+            Estimate f = r.figure();
+            lines.add(new String[] {r.benchmark(), r.config(), r.engine(), f.isMissing() ? "ERROR" : num(f.point()),
+                interval(f), r.unit(), ratioCi(r.vsGlobalLock()), ratioCi(r.vsFloor()), String.valueOf(r.forks()),
+                secondaryText(r)});
+            r.errors().forEach(e -> errors.add("ERROR " + r.key() + ": " + e));
         }
         int[] w = new int[head.length];
         for (String[] l : lines) {
@@ -152,19 +256,18 @@ public final class Table {
             String[] l = lines.get(n);
             sb.append('|');
             for (int i = 0; i < l.length; i++) {
-                boolean right = i == 3 || i == 5 || i == 6;
-                String cell = right ? pad(l[i], w[i], true) : pad(l[i], w[i], false);
-                sb.append(' ').append(cell).append(" |");
+                sb.append(' ').append(pad(l[i], w[i], right[i])).append(" |");
             }
             sb.append('\n');
             if (n == 0) {
                 sb.append('|');
                 for (int i = 0; i < w.length; i++) {
-                    sb.append('-').append("-".repeat(w[i])).append(i == 3 || i == 5 || i == 6 ? ":|" : "-|");
+                    sb.append('-').append("-".repeat(w[i])).append(right[i] ? ":|" : "-|");
                 }
                 sb.append('\n');
             }
         }
+        errors.forEach(e -> sb.append(e).append('\n'));
         return sb.toString();
     }
 
@@ -175,17 +278,31 @@ public final class Table {
 
     static String secondaryText(Row r) {
         List<String> parts = new ArrayList<>();
-        r.secondary().forEach((k, v) -> {
-            if (!k.startsWith("churn_cycles")) {
-                parts.add(k + " " + num(v));
-            }
-        });
+        r.secondary().forEach((k, v) -> parts.add(k + " " + (v.isMissing() ? "ERROR" : num(v.point()))));
         return String.join("; ", parts);
+    }
+
+    /** "[lo, hi]" of an estimate, "-" when it has no interval. */
+    static String interval(Estimate e) {
+        if (e.isMissing() || Double.isNaN(e.lo())) {
+            return "-";
+        }
+        return "[" + num(e.lo()) + ", " + num(e.hi()) + "]";
+    }
+
+    static String ratioCi(Estimate e) {
+        if (e.isMissing()) {
+            return "-";
+        }
+        return ratio(e.point()) + (Double.isNaN(e.lo()) ? " [undefined]" : " [" + ratioNum(e.lo()) + ", " + ratioNum(e.hi()) + "]");
     }
 
     static String num(double v) {
         if (Double.isNaN(v)) {
             return "n/a";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
         }
         double a = Math.abs(v);
         if (a == 0) {
@@ -207,6 +324,23 @@ public final class Table {
     }
 
     static String ratio(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2fx", v);
+        return Double.isNaN(v) ? "-" : ratioNum(v) + "x";
+    }
+
+    static String ratioNum(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        double a = Math.abs(v);
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 0.01 || a == 0) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.2g", v);
     }
 }

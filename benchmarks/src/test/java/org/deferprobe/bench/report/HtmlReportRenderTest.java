@@ -26,18 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportRenderTest {
     static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
 
+    static Row row(String bench, String config, String engine, double figure, String unit, boolean higher,
+                   Map<String, Estimate> secondary) {
+        return new Row(bench, config, engine, unit, higher, Estimate.exactly(figure), Estimate.missing("-"),
+                Estimate.missing("-"), secondary, 3, List.of());
+    }
+
     static List<Row> sampleRows() {
         List<Row> rows = new ArrayList<>();
-        rows.add(new Row("TriggerLatency", "deferred=1000,registrants=64", "floor", 9, "us p99, publish to bound", false,
-                Map.of(), Double.NaN, Double.NaN));
-        rows.add(new Row("TriggerLatency", "deferred=1000,registrants=64", "global-lock", 900, "us p99, publish to bound",
-                false, Map.of("p50_us", 500.0), Double.NaN, Double.NaN));
-        rows.add(new Row("TriggerLatency", "deferred=1000,registrants=64", "kernel", 300, "us p99, publish to bound", false,
-                Map.of(), Double.NaN, Double.NaN));
-        rows.add(new Row("DeferredThroughput", "deferred=1000,pass=none", "floor", 5e7, "devices re-probed/s", true, Map.of(),
-                Double.NaN, Double.NaN));
-        rows.add(new Row("DeferredThroughput", "deferred=1000,pass=none", "global-lock", 5e5, "devices re-probed/s", true,
-                Map.of(), Double.NaN, Double.NaN));
+        rows.add(row("TriggerLatency", "deferred=1000,registrants=64", "floor", 9, "us p99, publish to bound", false, Map.of()));
+        rows.add(row("TriggerLatency", "deferred=1000,registrants=64", "global-lock", 900, "us p99, publish to bound", false,
+                Map.of("p50_us", Estimate.exactly(500.0))));
+        rows.add(row("TriggerLatency", "deferred=1000,registrants=64", "kernel", 300, "us p99, publish to bound", false, Map.of()));
+        rows.add(row("DeferredThroughput", "deferred=1000,pass=none", "floor", 5e7, "devices re-probed/s", true, Map.of()));
+        rows.add(row("DeferredThroughput", "deferred=1000,pass=none", "global-lock", 5e5, "devices re-probed/s", true, Map.of()));
         return Table.withRatios(rows);
     }
 
@@ -57,8 +59,8 @@ class HtmlReportRenderTest {
     @Test
     void ratiosAreAgainstGlobalLockAndTheFloorOfTheSameParameters() {
         Row kernel = sampleRows().get(2);
-        assertEquals(300.0 / 900, kernel.vsGlobalLock(), 1e-9);
-        assertEquals(300.0 / 9, kernel.vsFloor(), 1e-9);
+        assertEquals(300.0 / 900, kernel.vsGlobalLock().point(), 1e-9);
+        assertEquals(300.0 / 9, kernel.vsFloor().point(), 1e-9);
     }
 
     @Test
