@@ -51,6 +51,12 @@ abstract class AbstractEngine implements Engine {
     final AtomicLong triggerCount = new AtomicLong();
     final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor timer;
+    /** fw_devlink's device links (suppliers gate probes, supplier unbinds take consumers down). */
+    final DeviceLinks links;
+    /** late_initcall and the deferred_probe_timeout. */
+    final BootPhases boot;
+    /** Told of what the driver core does. */
+    final EngineEvents events;
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicInteger reported = new AtomicInteger();
@@ -71,6 +77,9 @@ abstract class AbstractEngine implements Engine {
         this.locks = config.lockObserver();
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-timer-"));
         this.timer.setRemoveOnCancelPolicy(true);
+        this.links = new DeviceLinks(config.fwDevlink());
+        this.events = config.events();
+        this.boot = new BootPhases(this, config.bootPhases());
     }
 
     // ---------------------------------------------------------------- synchronization hooks
@@ -93,20 +102,59 @@ abstract class AbstractEngine implements Engine {
     /** Takes the device off the deferred lists. Device guard held. */
     abstract void deferredDel(Device d);
 
-    /** A trigger (M6): counts it, increments {@link #triggerCount}, makes every pending device due, queues work. */
+    /**
+     * A trigger (M6): counts it, increments {@link #triggerCount}, makes every pending device due, queues work;
+     * nothing at all while deferred probing is disabled ({@link #deferredProbingEnabled()}).
+     */
     abstract void triggerInternal();
+
+    /**
+     * driver_deferred_probe_trigger as late_initcall and the timeout call it: every deferred device is retried.
+     * The indexed engine also wakes the devices parked on resources (its explicit trigger).
+     */
+    void triggerEverything() {
+        triggerInternal();
+    }
+
+    /** flush_work(&deferred_probe_work): waits until a pass that covers every trigger made so far has ended. */
+    abstract void flushDeferredWork() throws InterruptedException;
+
+    /** False until late_initcall when the engine was made with boot phases: triggers do nothing meanwhile. */
+    final boolean deferredProbingEnabled() {
+        return boot.deferredProbingEnabled();
+    }
 
     /** M6 in this project's engines: publishing a resource triggers. The kernel engine says no (B2). */
     boolean publicationTriggers() {
         return true;
     }
 
-    /** Called with the device's guard held right after its resources were published. */
-    void onPublished(Device d) {
+    /** Called with the device's guard held right after resources of its binding were published. */
+    void onPublished(Device d, List<String> names) {
     }
 
-    /** Called with the device's guard held right after its resources were withdrawn (it unbinds). */
-    void onWithdrawn(Device d) {
+    /** Called with the device's guard held right after resources of its binding were withdrawn (it unbinds). */
+    void onWithdrawn(Device d, List<String> names) {
+    }
+
+    /**
+     * device_links_unbind_consumers for one consumer, with its supplier's guard held: unbind it and put it back on
+     * the deferred list, waiting for the supplier (whose next bind triggers its retry: DL_FLAG_AUTOPROBE_CONSUMER).
+     * The kernel-style engines take the consumer's lock inside the supplier's, as the kernel does; the lock-free
+     * engines postpone it until the thread holds no device guard.
+     */
+    void unbindConsumer(Device consumer, Device supplier) {
+        lockDevice(consumer);
+        try {
+            if (consumer.driver != null && !consumer.dead) {
+                unbind(consumer);
+                consumer.waitingFor = DeviceLinks.key(supplier.name);
+                consumer.state = DeviceState.DEFERRED;
+                deferredAdd(consumer);
+            }
+        } finally {
+            unlockDevice(consumer);
+        }
     }
 
     /**
@@ -126,6 +174,7 @@ abstract class AbstractEngine implements Engine {
     Driver addAndWalk(DriverSpec spec) {
         Driver drv = registry.addDriver(spec);
         if (drv != null) {
+            events.driverRegistered(drv.name);
             attachRegisteredDriver(drv);
         }
         return drv;
@@ -188,10 +237,18 @@ abstract class AbstractEngine implements Engine {
         ensureOpen();
         beginOperation();
         try {
-            attachRegisteredDevice(registry.addDevice(spec));
+            attachRegisteredDevice(addDevice(spec));
         } finally {
             endOperation();
         }
+    }
+
+    /** Into the registry (and its links) before its first attach. */
+    private Device addDevice(DeviceSpec spec) {
+        Device d = registry.addDevice(spec);
+        links.added(d);
+        events.deviceRegistered(d.name);
+        return d;
     }
 
     @Override
@@ -202,6 +259,7 @@ abstract class AbstractEngine implements Engine {
             if (d == null) {
                 return false;
             }
+            removed(d);
             detachRemovedDevice(d);
             return true;
         } finally {
@@ -209,12 +267,21 @@ abstract class AbstractEngine implements Engine {
         }
     }
 
+    private void removed(Device d) {
+        links.removed(d);
+        events.deviceUnregistered(d.name);
+    }
+
     @Override
     public boolean registerDriver(DriverSpec spec) {
         ensureOpen();
         beginOperation();
         try {
-            return addAndWalk(spec) != null;
+            if (addAndWalk(spec) == null) {
+                return false;
+            }
+            boot.driverRegistered(); // deferred_probe_extend_timeout
+            return true;
         } finally {
             endOperation();
         }
@@ -258,6 +325,33 @@ abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public void lateInitcall(Duration deferredProbeTimeout) throws InterruptedException {
+        ensureOpen();
+        if (deferredProbeTimeout.isNegative()) {
+            throw new IllegalArgumentException("deferredProbeTimeout=" + deferredProbeTimeout + " must not be negative");
+        }
+        boot.lateInitcall(deferredProbeTimeout);
+    }
+
+    /** fw_devlink_drivers_done: links of deferred consumers to suppliers no registered driver matches stop gating. */
+    final void relaxLinksToSuppliersWithoutDriver() {
+        if (links.mode() != FwDevlink.ON) {
+            return;
+        }
+        for (Device c : registry.devices()) {
+            if (c.state != DeviceState.DEFERRED) {
+                continue;
+            }
+            for (String s : c.spec.suppliers()) {
+                Device supplier = registry.device(s);
+                if (supplier == null || registry.matchingDrivers(supplier).isEmpty()) {
+                    links.relax(c.name, s);
+                }
+            }
+        }
+    }
+
+    @Override
     public boolean awaitQuiescence(Duration timeout) throws InterruptedException {
         return work.await(timeout);
     }
@@ -271,7 +365,7 @@ abstract class AbstractEngine implements Engine {
             DeviceState s = d.state;
             states.put(d.name, s);
             if (s == DeviceState.DEFERRED) {
-                deferred.put(d.name, "waiting for " + d.waitingFor);
+                deferred.put(d.name, DeviceLinks.reason(d.waitingFor));
             }
             Driver drv = d.driver;
             if (s == DeviceState.BOUND && drv != null) {
@@ -280,7 +374,7 @@ abstract class AbstractEngine implements Engine {
         }
         return new Snapshot(Collections.unmodifiableMap(states), Collections.unmodifiableMap(deferred),
                 Collections.unmodifiableMap(boundTo), parkedCounts(), counters.read(), List.copyOf(violations),
-                List.copyOf(errors), registry.registeredDriverNames(), List.copyOf(registry.audit()));
+                List.copyOf(errors), registry.registeredDriverNames(), List.copyOf(registry.audit()), boot.pending());
     }
 
     @Override
@@ -408,9 +502,23 @@ abstract class AbstractEngine implements Engine {
         }
         work.begin();
         try {
-            d.state = DeviceState.PROBING;
             long triggersBefore = triggerCount.get(); // local_trigger_count
+            String supplier = links.blockingSupplier(d, resources); // really_probe: device_links_check_suppliers
+            if (supplier != null) {
+                counters.supplierDeferrals.increment(); // no probe called
+                d.waitingFor = DeviceLinks.key(supplier);
+                d.state = DeviceState.DEFERRED;
+                events.supplierDeferred(d.name, drv.name, supplier);
+                deferredAdd(d);
+                afterDefer(d, triggersBefore); // driver_probe_device's recheck covers it too
+                return ProbeOutcome.DEFERRED;
+            }
+            d.state = DeviceState.PROBING;
+            events.probeStarted(d.name, drv.name);
             ProbeOutcome o = SimulatedProbe.run(this, d, drv);
+            events.probeEnded(d.name, drv.name, o == ProbeOutcome.BOUND ? EngineEvents.Outcome.BOUND
+                    : o == ProbeOutcome.DEFERRED ? EngineEvents.Outcome.DEFERRED : EngineEvents.Outcome.FAILED,
+                    o == ProbeOutcome.DEFERRED ? DeviceLinks.reason(d.waitingFor) : null);
             switch (o) {
                 case BOUND -> bind(d, drv);
                 case DEFERRED -> {
@@ -450,6 +558,12 @@ abstract class AbstractEngine implements Engine {
         drv.boundDevices.add(d);
         counters.binds.increment();
         deferredDel(d);
+        events.bound(d.name, drv.name);
+        if (links.mode() == FwDevlink.ON) { // device_links_driver_bound: its consumers' links are satisfied
+            List<String> key = List.of(DeviceLinks.key(d.name));
+            resources.publish(key);
+            onPublished(d, key);
+        }
         long delay = drv.spec.publishDelayMicros();
         if (delay == 0) {
             publish(d);
@@ -463,7 +577,8 @@ abstract class AbstractEngine implements Engine {
     private void publish(Device d) {
         resources.publish(d.spec.provides());
         d.published = true;
-        onPublished(d);
+        onPublished(d, d.spec.provides());
+        events.published(d.name, d.spec.provides());
     }
 
     /** A delayed publication (seeds 001/002): only for the binding that scheduled it. */
@@ -492,7 +607,7 @@ abstract class AbstractEngine implements Engine {
      * @throws IllegalStateException if a live device has that name (the probe then fails)
      */
     final void registerChildDevice(Device parent, DeviceSpec spec) {
-        Device child = registry.addDevice(spec);
+        Device child = addDevice(spec);
         child.parent = parent;
         parent.children.add(child);
         attachRegisteredDevice(child);
@@ -508,6 +623,7 @@ abstract class AbstractEngine implements Engine {
         for (int i = children.size() - 1; i >= 0; i--) {
             Device c = children.get(i);
             if (registry.removeDevice(c)) {
+                removed(c);
                 detachRemovedDevice(c);
             }
         }
@@ -520,15 +636,24 @@ abstract class AbstractEngine implements Engine {
         if (drv == null) {
             return;
         }
+        if (links.mode() == FwDevlink.ON) { // consumers first (device_links_unbind_consumers); none binds anew
+            List<String> key = List.of(DeviceLinks.key(d.name));
+            resources.withdraw(key);
+            onWithdrawn(d, key);
+            for (Device c : links.boundConsumers(d)) {
+                unbindConsumer(c, d);
+            }
+        }
         removeChildren(d);
         if (d.published) {
             resources.withdraw(d.spec.provides());
             d.published = false;
-            onWithdrawn(d);
+            onWithdrawn(d, d.spec.provides());
         }
         drv.boundDevices.remove(d);
         d.driver = null;
         d.state = DeviceState.UNBOUND;
+        events.unbound(d.name);
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -591,6 +716,10 @@ abstract class AbstractEngine implements Engine {
 
     final boolean isClosed() {
         return closed;
+    }
+
+    final ScheduledThreadPoolExecutor timer() {
+        return timer;
     }
 
     private static ThreadPoolExecutor newExecutor(String name, EngineConfig config) {

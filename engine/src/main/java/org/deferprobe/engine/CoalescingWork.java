@@ -54,6 +54,10 @@ final class CoalescingWork implements Runnable {
     /** Only with {@link TestFlaw#WORK_QUEUED_BEFORE_COUNTED}: the Lincheck test's flawed variant. */
     private final boolean countAfterQueuing;
     private volatile boolean shutdown;
+    /** Requests made (each {@link #schedule()} counts one before anything else), for {@link #flush()}. */
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    /** The request count a run read as it started, once that run has ended; written by the worker only. */
+    private volatile long servedUpTo;
 
     /**
      * @param body     the work; may call {@link #schedule()} itself
@@ -82,6 +86,7 @@ final class CoalescingWork implements Runnable {
      *         into a run that had not started yet, or the item is shut down
      */
     boolean schedule() {
+        requests.incrementAndGet(); // a run that reads this count as it starts covers this request
         for (;;) {
             if (shutdown) {
                 return false;
@@ -135,12 +140,31 @@ final class CoalescingWork implements Runnable {
         }
         boolean again = true;
         while (again) {
+            long covered = requests.get(); // every request counted so far happens-before this run's body
             try {
                 body.run();
             } catch (Throwable t) {
                 errors.accept(t);
             } finally {
+                servedUpTo = covered; // single writer: the one worker; monotone, runs are sequential
+                synchronized (this) {
+                    notifyAll(); // flush()
+                }
                 again = settle();
+            }
+        }
+    }
+
+    /**
+     * flush_work: waits until a run that covers every request made before this call has ended (a run covers the
+     * requests counted when it started; a request that coalesced into a run already under way is covered by the
+     * run it made dirty). Returns at once if none was ever made; gives up once the item is shut down.
+     */
+    void flush() throws InterruptedException {
+        long wanted = requests.get();
+        synchronized (this) {
+            while (servedUpTo < wanted && !shutdown) {
+                wait(50);
             }
         }
     }

@@ -11,9 +11,10 @@ final class Counters {
     final LongAdder probeErrors = new LongAdder();
     final LongAdder triggers = new LongAdder();
     final LongAdder passes = new LongAdder();
+    final LongAdder supplierDeferrals = new LongAdder();
 
     Stats read() {
         return new Stats(probeCalls.sum(), binds.sum(), deferrals.sum(), failures.sum(), probeErrors.sum(),
-                triggers.sum(), passes.sum());
+                triggers.sum(), passes.sum(), supplierDeferrals.sum());
     }
 }

@@ -54,10 +54,14 @@ abstract class DeferredListsEngine extends AbstractEngine {
         }
     }
 
-    /** driver_deferred_probe_trigger. */
+    /** driver_deferred_probe_trigger: nothing at all until deferred probing is enabled (late_initcall). */
     @Override
     void triggerInternal() {
+        if (!deferredProbingEnabled()) {
+            return;
+        }
         counters.triggers.increment();
+        events.triggered();
         lockLists();
         try {
             triggerCount.incrementAndGet();
@@ -68,9 +72,23 @@ abstract class DeferredListsEngine extends AbstractEngine {
         deferredWork.schedule();
     }
 
+    @Override
+    void flushDeferredWork() throws InterruptedException {
+        deferredWork.flush();
+    }
+
     /** deferred_probe_work_func: retries every active device, the list lock released around each attach. */
     private void deferredPass() {
         counters.passes.increment();
+        events.passStarted();
+        try {
+            pass();
+        } finally {
+            events.passEnded();
+        }
+    }
+
+    private void pass() {
         beginOperation();
         try {
             lockLists();

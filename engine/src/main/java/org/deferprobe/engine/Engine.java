@@ -58,6 +58,18 @@ public interface Engine extends AutoCloseable {
     void trigger();
 
     /**
+     * late_initcall's deferred_probe_initcall: enables deferred probing (if the engine was made with
+     * {@link EngineConfig#bootPhases()}, it was disabled until now: deferrals were recorded, triggers did
+     * nothing), triggers, waits for that pass, and, if {@code deferredProbeTimeout} is positive, arms the
+     * deferred_probe_timeout, which every driver registration pushes back while it is pending and which, when it
+     * fires, relaxes links to suppliers no driver matches, triggers once more and reports every device still
+     * deferred ({@link Snapshot#deferredProbePending()}). An armed timeout is outstanding work (M13).
+     *
+     * @throws IllegalArgumentException if the timeout is negative
+     */
+    void lateInitcall(Duration deferredProbeTimeout) throws InterruptedException;
+
+    /**
      * Waits for quiescence (M13): no probe running, no deferred work queued or running, no async attach
      * and no delayed publication scheduled.
      *

@@ -1,6 +1,7 @@
 package org.deferprobe.engine;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -130,8 +131,8 @@ final class IndexedEngine extends LockFreeCore {
 
     /** Wakes the devices parked on each provided resource; the caller triggers next (bind, publishLater). */
     @Override
-    void onPublished(Device d) {
-        for (String r : d.spec.provides()) {
+    void onPublished(Device d, List<String> names) {
+        for (String r : names) {
             Slot s = slot(r);
             s.published.incrementAndGet(); // linearization point: consumers parking from now on see it
             wake(s);
@@ -139,8 +140,8 @@ final class IndexedEngine extends LockFreeCore {
     }
 
     @Override
-    void onWithdrawn(Device d) {
-        for (String r : d.spec.provides()) {
+    void onWithdrawn(Device d, List<String> names) {
+        for (String r : names) {
             slot(r).published.decrementAndGet();
         }
     }
@@ -158,6 +159,15 @@ final class IndexedEngine extends LockFreeCore {
     @Override
     public void trigger() {
         ensureOpen();
+        triggerEverything();
+    }
+
+    /** An explicit trigger, or late_initcall's and the timeout's: wakes the parked devices too, in the pass. */
+    @Override
+    void triggerEverything() {
+        if (!deferredProbingEnabled()) {
+            return; // driver_deferred_probe_trigger before late_initcall
+        }
         long t = countTrigger();
         lastWakeAll.accumulateAndGet(t, Math::max); // a consumer parking after this sees t (and rescues itself)
         schedulePass(); // release: the pass reads lastWakeAll after this
@@ -186,7 +196,8 @@ final class IndexedEngine extends LockFreeCore {
         for (Slot s = allSlots.get(); s != null; s = s.next) {
             int n = s.parked.liveCount();
             if (n > 0) {
-                counts.put(s.resource, n);
+                String supplier = DeviceLinks.supplierOf(s.resource);
+                counts.put(supplier == null ? s.resource : "supplier " + supplier, n);
             }
         }
         return Collections.unmodifiableMap(counts);

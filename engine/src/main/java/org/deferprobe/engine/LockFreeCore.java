@@ -181,14 +181,32 @@ abstract class LockFreeCore extends AbstractEngine {
     /** Counts a trigger (M6); the increment is the trigger's linearization point for M8. */
     final long countTrigger() {
         counters.triggers.increment();
+        events.triggered();
         return triggerCount.incrementAndGet(); // linearization point: probes that read the count before re-check
     }
 
-    /** driver_deferred_probe_trigger without the mutex: count, then queue the coalescing pass. */
+    /** driver_deferred_probe_trigger without the mutex: count, then queue the coalescing pass (once enabled). */
     @Override
     final void triggerInternal() {
+        if (!deferredProbingEnabled()) {
+            return;
+        }
         countTrigger();
         schedulePass();
+    }
+
+    @Override
+    final void flushDeferredWork() throws InterruptedException {
+        deferredWork.flush();
+    }
+
+    /** M16's links: a consumer unbound by its supplier's unbind (with the supplier's lock held) is unbound later. */
+    @Override
+    final void unbindConsumer(Device consumer, Device supplier) {
+        if (!postpone("unbind of " + consumer.name + ", consumer of " + supplier.name,
+                () -> super.unbindConsumer(consumer, supplier))) {
+            super.unbindConsumer(consumer, supplier);
+        }
     }
 
     /** Queues a pass, or makes the running one run again (M7); never lost. */
@@ -210,6 +228,7 @@ abstract class LockFreeCore extends AbstractEngine {
     /** deferred_probe_work_func: each pass queue drained up to the marker appended now. */
     private void deferredPass() {
         counters.passes.increment();
+        events.passStarted();
         passRunning = true;
         try {
             beforePass();
@@ -221,6 +240,7 @@ abstract class LockFreeCore extends AbstractEngine {
             }
         } finally {
             passRunning = false;
+            events.passEnded();
         }
     }
 }

@@ -29,6 +29,9 @@ final class SimulatedProbe {
                 engine.violation("probe-after-driver-removal", drv.name + " probed " + d.name + " after unregisterDriver returned");
             }
             DriverSpec spec = drv.spec;
+            for (DeviceSpec child : d.spec.children()) {
+                engine.registerChildDevice(d, child); // M16: its firmware subnodes (of_i2c_register_devices, ...)
+            }
             for (DeviceSpec child : spec.registersDevices()) {
                 engine.registerChildDevice(d, child); // M16: device_add from probe, attached at once
             }

@@ -23,10 +23,12 @@ import java.util.Map;
  *                    device or driver still indexed, or a live one missing from the index. Exact at quiescence
  *                    with no registration call running (then empty for a correct engine); a registration or
  *                    removal under way may show its own half-done entries
+ * @param deferredProbePending the devices still deferred after the deferred_probe_timeout fired and its last
+ *                    pass ran, with their reasons ("deferred probe pending"); empty if it never fired
  */
 public record Snapshot(Map<String, DeviceState> states, Map<String, String> deferred, Map<String, String> boundTo,
                        Map<String, Integer> parked, Stats stats, List<String> violations, List<String> errors,
-                       List<String> drivers, List<String> registryAudit) {
+                       List<String> drivers, List<String> registryAudit, Map<String, String> deferredProbePending) {
 
     public List<String> devicesIn(DeviceState state) {
         return states.entrySet().stream().filter(e -> e.getValue() == state).map(Map.Entry::getKey).sorted().toList();

@@ -11,7 +11,9 @@ package org.deferprobe.engine;
  * @param probeErrors probes that threw (each is also a failure)
  * @param triggers    triggers (M6): explicit, after a bind, after a publication, and M8 re-triggers
  * @param passes      deferred passes run (M7); {@code passes <= triggers} shows coalescing
+ * @param supplierDeferrals deferrals on a supplier not bound (fw_devlink), made before any probe was called: not
+ *                    probe calls, not in {@code deferrals}
  */
 public record Stats(long probeCalls, long binds, long deferrals, long failures, long probeErrors, long triggers,
-                    long passes) {
+                    long passes, long supplierDeferrals) {
 }

@@ -242,6 +242,44 @@ class CoalescingWorkTest {
         assertTrue(errors.isEmpty(), errors::toString);
     }
 
+    /**
+     * flush_work: a flush waits for a run that covers every request made before it; a request that arrives while
+     * the body runs is covered by the run it makes dirty, not by the one under way (which may have passed the state
+     * the request changed). Forced with a body that waits on a latch, no sleeps.
+     */
+    @Test
+    void flushWaitsForARunThatCoversEveryEarlierRequest() throws Exception {
+        CountDownLatch inFirstRun = new CountDownLatch(1);
+        CountDownLatch finishFirstRun = new CountDownLatch(1);
+        CoalescingWork w = manualWork(() -> {
+            if (runs.get() == 1) {
+                inFirstRun.countDown();
+                await(finishFirstRun);
+            }
+        });
+        w.flush(); // nothing ever requested: returns at once
+        assertTrue(w.schedule());
+        Thread worker = new Thread(manual::runAll, "worker");
+        worker.start();
+        await(inFirstRun);
+        w.schedule(); // while the first run's body runs: dirty
+        java.util.concurrent.atomic.AtomicBoolean flushed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flusher = new Thread(() -> {
+            try {
+                w.flush();
+                flushed.set(runs.get() == 2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flusher");
+        flusher.start();
+        finishFirstRun.countDown();
+        flusher.join();
+        worker.join();
+        assertTrue(flushed.get(), "the flush returned only after the run the second request made dirty");
+        assertEquals(2, runs.get());
+    }
+
     /** A tracker whose begin() pauses once, before counting, on one chosen thread. */
     private static final class PausingTracker extends WorkTracker {
         private final CountDownLatch paused;

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The contract every engine passes: rules M1-M15 of docs/model.md one by one, and the kernel's own
@@ -617,6 +619,146 @@ public abstract class EngineContractTest {
         quiesce(e);
         assertEquals(4, e.snapshot().devicesIn(DeviceState.BOUND).size());
         assertClean(e);
+    }
+
+    // ------------------------------------------------------------------ fw_devlink and the boot phases
+
+    Engine engine(FwDevlink mode, boolean bootPhases) {
+        Engine e = type.create(EngineConfig.defaults().withExecutorThreads(16).withFwDevlink(mode)
+                .withBootPhases(bootPhases).withProbeHook((device, driver, missing) -> probes.add(device + "<-" + driver)));
+        engines.add(e);
+        return e;
+    }
+
+    @Test
+    void fwDevlinkOn_aConsumerDefersBeforeItsProbeUntilItsSupplierBinds() throws Exception {
+        Engine e = engine(FwDevlink.ON, false);
+        e.registerDriver(DriverSpec.of("mmc"));
+        e.registerDevice(DeviceSpec.of("mmc").withSuppliers("clk"));
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(Map.of("mmc", "wait for supplier clk"), s.deferred());
+        assertEquals(List.of(), probes, "no probe called: device_links_check_suppliers deferred it first");
+        assertEquals(1, s.stats().supplierDeferrals());
+        assertEquals(0, s.stats().probeCalls());
+        e.registerDriver(DriverSpec.of("clk"));
+        e.registerDevice(DeviceSpec.of("clk"));
+        quiesce(e);
+        assertEquals(Map.of("clk", "clk", "mmc", "mmc"), e.snapshot().boundTo(), "the supplier's bind triggered it");
+        assertEquals(List.of("clk<-clk", "mmc<-mmc"), probes);
+        assertClean(e);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FwDevlink.class, names = {"PERMISSIVE", "OFF"})
+    void fwDevlinkPermissiveOrOff_suppliersGateNoProbe(FwDevlink mode) throws Exception {
+        Engine e = engine(mode, false);
+        e.registerDriver(DriverSpec.of("mmc"));
+        e.registerDevice(DeviceSpec.of("mmc").withSuppliers("clk"));
+        quiesce(e);
+        assertEquals(Map.of("mmc", "mmc"), e.snapshot().boundTo());
+        assertEquals(0, e.snapshot().stats().supplierDeferrals());
+        assertClean(e);
+    }
+
+    @Test
+    void fwDevlinkOn_unbindingASupplierUnbindsItsConsumersFirstAndTheyComeBackWithIt() throws Exception {
+        Engine e = engine(FwDevlink.ON, false);
+        e.registerDriver(DriverSpec.of("regulator"));
+        e.registerDriver(DriverSpec.of("panel"));
+        e.registerDriver(DriverSpec.of("backlight"));
+        e.registerDevice(DeviceSpec.of("regulator"));
+        e.registerDevice(DeviceSpec.of("panel").withSuppliers("regulator"));
+        e.registerDevice(DeviceSpec.of("backlight").withSuppliers("panel"));
+        quiesce(e);
+        assertEquals(3, e.snapshot().boundTo().size());
+        assertTrue(e.unregisterDriver("regulator"));
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(Map.of(), s.boundTo(), "device_links_unbind_consumers, transitively");
+        assertEquals(Map.of("panel", "wait for supplier regulator", "backlight", "wait for supplier panel"), s.deferred());
+        assertTrue(e.registerDriver(DriverSpec.of("regulator")));
+        quiesce(e);
+        assertEquals(Map.of("regulator", "regulator", "panel", "panel", "backlight", "backlight"), e.snapshot().boundTo());
+        assertClean(e);
+    }
+
+    @Test
+    void fwDevlinkPermissive_unbindingASupplierLeavesItsConsumersBound() throws Exception {
+        Engine e = engine(FwDevlink.PERMISSIVE, false);
+        e.registerDriver(DriverSpec.of("regulator"));
+        e.registerDriver(DriverSpec.of("panel"));
+        e.registerDevice(DeviceSpec.of("regulator"));
+        e.registerDevice(DeviceSpec.of("panel").withSuppliers("regulator"));
+        quiesce(e);
+        assertTrue(e.unregisterDriver("regulator"));
+        quiesce(e);
+        assertEquals(Map.of("panel", "panel"), e.snapshot().boundTo());
+        assertClean(e);
+    }
+
+    @Test
+    void lateInitcall_deferredProbingWaitsForItThenRetriesEverything() throws Exception {
+        Engine e = engine(FwDevlink.ON, true);
+        e.registerDriver(DriverSpec.of("codec"));
+        e.registerDevice(DeviceSpec.of("codec", "i2s")); // defers: i2s missing
+        e.registerDriver(DriverSpec.of("i2s"));
+        e.registerDevice(DeviceSpec.of("i2s")); // binds, and its bind's trigger does nothing yet
+        e.trigger(); // nothing either
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(Map.of("codec", "waiting for i2s"), s.deferred(), "no pass before late_initcall");
+        assertEquals(0, s.stats().triggers());
+        assertEquals(0, s.stats().passes());
+        e.lateInitcall(Duration.ZERO);
+        assertEquals(DeviceState.BOUND, e.snapshot().stateOf("codec"), "late_initcall triggered and flushed the pass");
+        quiesce(e);
+        assertEquals(Map.of(), e.snapshot().deferredProbePending(), "no timeout armed");
+        assertClean(e);
+    }
+
+    @Test
+    void lateInitcall_theTimeoutRelaxesLinksToSuppliersWithoutDriverAndReportsWhatIsLeft() throws Exception {
+        Engine e = engine(FwDevlink.ON, true);
+        e.registerDriver(DriverSpec.of("sdhci"));
+        e.registerDriver(DriverSpec.of("codec"));
+        e.registerDevice(DeviceSpec.of("pmic")); // no driver will ever match it
+        e.registerDevice(DeviceSpec.of("sdhci").withSuppliers("pmic", "gpio-expander")); // the second never exists
+        e.registerDevice(DeviceSpec.of("codec", "dai-nobody-provides"));
+        e.lateInitcall(Duration.ofMillis(200));
+        assertEquals(Map.of("sdhci", "wait for supplier pmic", "codec", "waiting for dai-nobody-provides"),
+                e.snapshot().deferred());
+        assertFalse(e.awaitQuiescence(Duration.ZERO), "an armed timeout is outstanding work (M13)");
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(DeviceState.BOUND, s.stateOf("sdhci"), "links to suppliers no driver matches were relaxed");
+        assertEquals(Map.of("codec", "waiting for dai-nobody-provides"), s.deferredProbePending());
+        assertClean(e);
+    }
+
+    @Test
+    void lateInitcall_aDriverRegisteredWhileTheTimeoutIsPendingPushesItBack() throws Exception {
+        List<Long> fired = new CopyOnWriteArrayList<>();
+        Engine e = type.create(EngineConfig.defaults().withExecutorThreads(8).withBootPhases(true)
+                .withEvents(new EngineEvents() {
+                    @Override
+                    public void deferredProbeTimeout() {
+                        fired.add(System.nanoTime());
+                    }
+                }));
+        engines.add(e);
+        e.registerDevice(DeviceSpec.of("late", "never"));
+        e.registerDriver(DriverSpec.of("late"));
+        long armed = System.nanoTime();
+        e.lateInitcall(Duration.ofMillis(400));
+        long registered = System.nanoTime();
+        e.registerDriver(DriverSpec.of("module-loaded-later")); // deferred_probe_extend_timeout
+        quiesce(e);
+        assertEquals(1, fired.size(), "fired once");
+        assertTrue(fired.get(0) - registered >= TimeUnit.MILLISECONDS.toNanos(400),
+                "pushed back to 400 ms after the registration, not after late_initcall ("
+                        + (fired.get(0) - armed) / 1_000_000 + " ms after it)");
+        assertEquals(Map.of("late", "waiting for never"), e.snapshot().deferredProbePending());
     }
 
     // ------------------------------------------------------------------ M16: probes that register devices
