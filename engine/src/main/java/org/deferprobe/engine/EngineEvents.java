@@ -16,6 +16,93 @@ public interface EngineEvents {
     EngineEvents NONE = new EngineEvents() {
     };
 
+    /** Every listener told of every event, in the order given; NONE ones skipped. */
+    static EngineEvents all(EngineEvents... listeners) {
+        List<EngineEvents> live = java.util.Arrays.stream(listeners).filter(l -> l != NONE).toList();
+        if (live.isEmpty()) {
+            return NONE;
+        }
+        if (live.size() == 1) {
+            return live.get(0);
+        }
+        return new EngineEvents() {
+            @Override
+            public void deviceRegistered(String device) {
+                live.forEach(l -> l.deviceRegistered(device));
+            }
+
+            @Override
+            public void deviceUnregistered(String device) {
+                live.forEach(l -> l.deviceUnregistered(device));
+            }
+
+            @Override
+            public void driverRegistered(String driver) {
+                live.forEach(l -> l.driverRegistered(driver));
+            }
+
+            @Override
+            public void probeStarted(String device, String driver) {
+                live.forEach(l -> l.probeStarted(device, driver));
+            }
+
+            @Override
+            public void probeEnded(String device, String driver, Outcome outcome, String reason) {
+                live.forEach(l -> l.probeEnded(device, driver, outcome, reason));
+            }
+
+            @Override
+            public void supplierDeferred(String device, String driver, String supplier) {
+                live.forEach(l -> l.supplierDeferred(device, driver, supplier));
+            }
+
+            @Override
+            public void bound(String device, String driver) {
+                live.forEach(l -> l.bound(device, driver));
+            }
+
+            @Override
+            public void unbound(String device) {
+                live.forEach(l -> l.unbound(device));
+            }
+
+            @Override
+            public void published(String device, List<String> resources) {
+                live.forEach(l -> l.published(device, resources));
+            }
+
+            @Override
+            public void triggered() {
+                live.forEach(EngineEvents::triggered);
+            }
+
+            @Override
+            public void passStarted() {
+                live.forEach(EngineEvents::passStarted);
+            }
+
+            @Override
+            public void passEnded() {
+                live.forEach(EngineEvents::passEnded);
+            }
+
+            @Override
+            public void deferredProbingEnabled() {
+                live.forEach(EngineEvents::deferredProbingEnabled);
+            }
+
+            @Override
+            public void deferredProbeTimeout() {
+                live.forEach(EngineEvents::deferredProbeTimeout);
+            }
+
+            @Override
+            public void deferredProbePending(String device, String reason) {
+                live.forEach(l -> l.deferredProbePending(device, reason));
+            }
+        };
+    }
+
     /** What a probe attempt came to. */
     enum Outcome { BOUND, DEFERRED, FAILED }
 

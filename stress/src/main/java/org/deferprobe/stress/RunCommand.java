@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.deferprobe.engine.EngineConfig;
 import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
 import org.deferprobe.workload.ScenarioLoader;
@@ -64,6 +65,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Device trees only: sets probeMicros of every driver.")
     Long probeMicros;
 
+    @Option(names = "--fw-devlink", paramLabel = "MODE", converter = FwDevlinkMode.class,
+            description = "fw_devlink mode for the devices' suppliers: on (the kernel's default), permissive, off; "
+                    + "overrides the scenario's own \"fwDevlink\".")
+    FwDevlink fwDevlink;
+
     @Override
     public Integer call() {
         if (probeMicros != null && probeMicros < 0) {
@@ -77,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
                         + "scenarios only, and this is a JSON scenario (set probeMicros per driver instead)");
             }
             scenario = withProbeMicros(scenario, probeMicros);
+        }
+        if (fwDevlink != null) {
+            scenario = scenario.withFwDevlink(fwDevlink);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
@@ -141,6 +150,7 @@ final class RunCommand implements Callable<Integer> {
         stats.put("triggers", r.stats().triggers());
         stats.put("passes", r.stats().passes());
         stats.put("makespanMicros", r.makespanMicros());
+        stats.put("supplierDeferrals", r.stats().supplierDeferrals());
         o.set("violations", array(r.violations()));
         if (r.expectationsMet() == null) {
             o.putNull("expectationsMet");
@@ -149,6 +159,21 @@ final class RunCommand implements Callable<Integer> {
         }
         o.set("errors", array(r.errors()));
         o.set("mismatches", array(r.mismatches()));
+        RunResult.BindLatency l = r.bindLatency();
+        if (l == null) {
+            o.putNull("bindLatencyMicros");
+        } else {
+            ObjectNode lat = o.putObject("bindLatencyMicros");
+            lat.put("binds", l.binds());
+            lat.put("p50", l.p50Micros());
+            lat.put("p99", l.p99Micros());
+            lat.put("max", l.maxMicros());
+            lat.putObject("worst").put("device", l.worstDevice()).put("micros", l.worstMicros());
+            ObjectNode atTimeout = lat.putObject("boundOnlyAtTimeout");
+            l.atTimeout().forEach(atTimeout::put);
+        }
+        ObjectNode pending = o.putObject("deferredProbePending");
+        new TreeMap<>(r.deferredProbePending()).forEach(pending::put);
         try {
             return MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -162,6 +187,10 @@ final class RunCommand implements Callable<Integer> {
         return a;
     }
 
+    private static String micros(long us) {
+        return us >= 10_000 ? String.format("%.1f ms", us / 1000.0) : us + " us";
+    }
+
     /** A few readable lines: verdict and counts first, then why it failed. */
     static String summary(RunResult r) {
         String verdict = r.passed() ? (r.expectationsMet() == null ? "PASS (no expect)" : "PASS") : "FAIL";
@@ -172,6 +201,18 @@ final class RunCommand implements Callable<Integer> {
         b.append(String.format("%n  stats: %d probe calls, %d binds, %d deferrals, %d triggers, %d passes",
                 r.stats().probeCalls(), r.stats().binds(), r.stats().deferrals(), r.stats().triggers(),
                 r.stats().passes()));
+        if (r.stats().supplierDeferrals() > 0) {
+            b.append(String.format(", %d supplier deferrals (no probe called)", r.stats().supplierDeferrals()));
+        }
+        RunResult.BindLatency l = r.bindLatency();
+        if (l != null) {
+            b.append(String.format("%n  bind latency (after everything needed was there): p50 %s, p99 %s, max %s (%s)",
+                    micros(l.p50Micros()), micros(l.p99Micros()), micros(l.maxMicros()), l.worstDevice()));
+            l.atTimeout().forEach((device, us) -> b.append(String.format("%n  bound only at the deferred_probe_timeout: "
+                    + "%s, %s after everything it needed was there (nothing else retried it)", device, micros(us))));
+        }
+        new TreeMap<>(r.deferredProbePending()).forEach((device, reason) ->
+                b.append("%n  deferred probe pending: ".formatted()).append(device).append(": ").append(reason));
         for (Map.Entry<String, String> e : new TreeMap<>(r.deferred()).entrySet()) {
             b.append("%n  deferred: ".formatted()).append(e.getKey()).append(" (").append(e.getValue()).append(')');
         }

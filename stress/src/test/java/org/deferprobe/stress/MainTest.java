@@ -109,10 +109,19 @@ class MainTest {
             List<String> fields = new ArrayList<>();
             o.fieldNames().forEachRemaining(fields::add);
             assertEquals(List.of("scenario", "engine", "devices", "bound", "deferred", "failed", "unbound", "stats",
-                    "violations", "expectationsMet", "errors", "mismatches"), fields);
+                    "violations", "expectationsMet", "errors", "mismatches", "bindLatencyMicros",
+                    "deferredProbePending"), fields);
             List<String> stats = new ArrayList<>();
             o.get("stats").fieldNames().forEachRemaining(stats::add);
-            assertEquals(List.of("probeCalls", "binds", "deferrals", "triggers", "passes", "makespanMicros"), stats);
+            assertEquals(List.of("probeCalls", "binds", "deferrals", "triggers", "passes", "makespanMicros",
+                    "supplierDeferrals"), stats);
+            JsonNode latency = o.get("bindLatencyMicros");
+            assertEquals(5, latency.get("binds").intValue(), line);
+            assertTrue(latency.get("p50").longValue() <= latency.get("p99").longValue(), line);
+            assertTrue(latency.get("p99").longValue() <= latency.get("max").longValue(), line);
+            assertEquals(latency.get("max").longValue(), latency.get("worst").get("micros").longValue(), line);
+            assertEquals(0, latency.get("boundOnlyAtTimeout").size(), line); // no late-initcall step
+            assertEquals(0, o.get("deferredProbePending").size(), line);
             assertTrue(o.get("expectationsMet").booleanValue(), line);
             assertEquals(5, o.get("devices").intValue(), line);
             assertEquals(5, o.get("bound").size(), line);

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.deferprobe.engine.DeviceSpec;
 import org.deferprobe.engine.DriverSpec;
+import org.deferprobe.engine.FwDevlink;
 
 /**
  * One workload: buses, devices, drivers and the steps that register them (docs/scenario-format.md).
@@ -18,15 +19,34 @@ import org.deferprobe.engine.DriverSpec;
  * @param expect  checked after the last step, or null
  */
 public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> devices, List<Step> steps,
-                       Expect expect) {
+                       Expect expect, FwDevlink fwDevlink) {
     /** The steps when a scenario gives none: register-devices, register-drivers, quiesce. */
     public static final List<Step> DEFAULT_STEPS = List.of(new Step.RegisterDevices(null),
             new Step.RegisterDrivers(null), new Step.Quiesce());
 
+    /**
+     * @param fwDevlink what devices' suppliers do; null means the kernel's default ({@link FwDevlink#ON}) unless
+     *                  the run says otherwise
+     */
     public Scenario {
         drivers = List.copyOf(drivers);
         devices = List.copyOf(devices);
         steps = List.copyOf(steps);
+    }
+
+    /** With the default fw_devlink mode. */
+    public Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> devices, List<Step> steps, Expect expect) {
+        this(name, drivers, devices, steps, expect, null);
+    }
+
+    /** True if a step is late-initcall: the scenario then starts with deferred probing disabled (boot phases). */
+    public boolean hasLateInitcall() {
+        return steps.stream().anyMatch(s -> s instanceof Step.LateInitcall);
+    }
+
+    /** The same scenario with another fw_devlink mode. */
+    public Scenario withFwDevlink(FwDevlink mode) {
+        return new Scenario(name, drivers, devices, steps, expect, mode);
     }
 
     /** Names of the drivers some driver's probe registers: a default register-drivers skips them. */
@@ -40,11 +60,19 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
         return names;
     }
 
-    /** Names of the devices some driver's probe registers (M16): a default register-devices skips them. */
+    /**
+     * Names of the devices a probe registers (M16: a driver's registersDevices, a device's children): a default
+     * register-devices skips them.
+     */
     public Set<String> devicesRegisteredByProbes() {
         Set<String> names = new LinkedHashSet<>();
         for (DriverSpec d : drivers) {
             for (DeviceSpec child : d.registersDevices()) {
+                names.add(child.name());
+            }
+        }
+        for (DeviceSpec d : devices) {
+            for (DeviceSpec child : d.children()) {
                 names.add(child.name());
             }
         }
@@ -56,7 +84,8 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
      * (e.g. {@code s.mapDrivers(d -> d.withProbeMicros(100))} for {@code --probe-micros}).
      */
     public Scenario mapDrivers(UnaryOperator<DriverSpec> change) {
-        return new Scenario(name, drivers.stream().map(d -> mapDriver(d, change)).toList(), devices, steps, expect);
+        return new Scenario(name, drivers.stream().map(d -> mapDriver(d, change)).toList(), devices, steps, expect,
+                fwDevlink);
     }
 
     private static DriverSpec mapDriver(DriverSpec d, UnaryOperator<DriverSpec> change) {
@@ -67,10 +96,10 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
     }
 
     public Scenario withSteps(List<Step> newSteps) {
-        return new Scenario(name, drivers, devices, newSteps, expect);
+        return new Scenario(name, drivers, devices, newSteps, expect, fwDevlink);
     }
 
     public Scenario withExpect(Expect newExpect) {
-        return new Scenario(name, drivers, devices, steps, newExpect);
+        return new Scenario(name, drivers, devices, steps, newExpect, fwDevlink);
     }
 }

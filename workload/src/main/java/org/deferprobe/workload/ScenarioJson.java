@@ -39,6 +39,9 @@ public final class ScenarioJson {
         StringBuilder out = new StringBuilder("{\n");
         out.append("  \"format\": ").append(ScenarioLoader.FORMAT).append(",\n");
         out.append("  \"name\": ").append(json(NODES.textNode(s.name())));
+        if (s.fwDevlink() != null) {
+            out.append(",\n  \"fwDevlink\": ").append(json(NODES.textNode(s.fwDevlink().modeName())));
+        }
         if (!s.drivers().isEmpty()) {
             out.append(",\n  \"drivers\": ").append(lines(s.drivers().stream().map(ScenarioJson::driver).toList()));
         }
@@ -59,6 +62,14 @@ public final class ScenarioJson {
         s.drivers().forEach(d -> byName.put(d.name(), d));
         Map<String, DeviceSpec> devicesByName = new HashMap<>();
         s.devices().forEach(d -> devicesByName.put(d.name(), d));
+        for (DeviceSpec d : s.devices()) {
+            for (DeviceSpec child : d.children()) {
+                if (!child.equals(devicesByName.get(child.name()))) {
+                    throw new IllegalArgumentException("device " + d.name() + " has child " + child.name()
+                            + ", which is not the scenario's device of that name");
+                }
+            }
+        }
         for (DriverSpec d : s.drivers()) {
             for (DriverSpec child : d.registersDrivers()) {
                 if (!child.equals(byName.get(child.name()))) {
@@ -115,6 +126,12 @@ public final class ScenarioJson {
         if (!d.provides().equals(List.of(d.name()))) {
             o.set("provides", strings(d.provides()));
         }
+        if (!d.suppliers().isEmpty()) {
+            o.set("suppliers", strings(d.suppliers()));
+        }
+        if (!d.children().isEmpty()) {
+            o.set("children", strings(d.children().stream().map(DeviceSpec::name).toList()));
+        }
         return o;
     }
 
@@ -128,6 +145,10 @@ public final class ScenarioJson {
             o.put("name", s.name());
         } else if (step instanceof Step.UnregisterDriver s) {
             o.put("name", s.name());
+        } else if (step instanceof Step.LateInitcall s) {
+            if (s.deferredProbeTimeoutMillis() > 0) {
+                o.put("deferredProbeTimeoutMillis", s.deferredProbeTimeoutMillis());
+            }
         } else if (step instanceof Step.Concurrent s) {
             o.put("threads", s.threads());
             ArrayNode nested = o.putArray("steps");
@@ -142,6 +163,7 @@ public final class ScenarioJson {
         putSorted(o, "deferred", e.deferred());
         putSorted(o, "failed", e.failed());
         putSorted(o, "unbound", e.unbound());
+        putSorted(o, "boundOnlyAtTimeout", e.boundOnlyAtTimeout());
         return o;
     }
 

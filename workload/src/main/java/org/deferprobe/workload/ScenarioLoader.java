@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import org.deferprobe.engine.DeviceSpec;
 import org.deferprobe.engine.DriverSpec;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.engine.ProbeType;
 import org.deferprobe.workload.devicetree.DeviceTreeException;
 import org.deferprobe.workload.devicetree.DeviceTreeScenario;
@@ -50,11 +51,13 @@ public final class ScenarioLoader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    static final Set<String> TOP_FIELDS = ordered("format", "name", "drivers", "devices", "steps", "expect");
+    static final Set<String> TOP_FIELDS = ordered("format", "name", "fwDevlink", "drivers", "devices", "steps",
+            "expect");
     static final Set<String> DRIVER_FIELDS = ordered("name", "bus", "matches", "probe", "probeMicros", "spinMicros",
             "publishDelayMicros", "registersDrivers", "registersDevices", "fails");
-    static final Set<String> DEVICE_FIELDS = ordered("name", "bus", "compatible", "requires", "provides");
-    static final Set<String> EXPECT_FIELDS = ordered("bound", "deferred", "failed", "unbound");
+    static final Set<String> DEVICE_FIELDS = ordered("name", "bus", "compatible", "requires", "provides", "suppliers",
+            "children");
+    static final Set<String> EXPECT_FIELDS = ordered("bound", "deferred", "failed", "unbound", "boundOnlyAtTimeout");
     static final Map<String, Set<String>> STEP_FIELDS = new LinkedHashMap<>();
 
     static {
@@ -63,6 +66,7 @@ public final class ScenarioLoader {
         STEP_FIELDS.put("unregister-device", ordered("op", "name"));
         STEP_FIELDS.put("unregister-driver", ordered("op", "name"));
         STEP_FIELDS.put("trigger", ordered("op"));
+        STEP_FIELDS.put("late-initcall", ordered("op", "deferredProbeTimeoutMillis"));
         STEP_FIELDS.put("concurrent", ordered("op", "threads", "steps"));
         STEP_FIELDS.put("quiesce", ordered("op"));
     }
@@ -225,12 +229,21 @@ public final class ScenarioLoader {
             }
             checkFields(root, "", TOP_FIELDS);
             String name = root.has("name") ? string(root.get("name"), "name") : defaultName(source);
+            FwDevlink fwDevlink = null;
+            if (root.has("fwDevlink")) {
+                JsonNode m = root.get("fwDevlink");
+                try {
+                    fwDevlink = FwDevlink.byName(m.isTextual() ? m.textValue() : "");
+                } catch (IllegalArgumentException e) {
+                    throw error("fwDevlink", "must be \"on\", \"permissive\" or \"off\", got " + show(m));
+                }
+            }
             List<RawDriver> rawDrivers = rawDrivers(root.get("drivers"));
             List<DeviceSpec> devices = devices(root.get("devices"));
             List<DriverSpec> drivers = drivers(rawDrivers, devices);
             List<Step> steps = root.has("steps") ? steps(root.get("steps"), "steps", false) : Scenario.DEFAULT_STEPS;
             Expect expect = root.has("expect") ? expect(root.get("expect")) : null;
-            return new Scenario(name, drivers, devices, steps, expect);
+            return new Scenario(name, drivers, devices, steps, expect, fwDevlink);
         }
 
         // ------------------------------------------------------------ drivers
@@ -368,7 +381,78 @@ public final class ScenarioLoader {
 
         // ------------------------------------------------------------ devices
 
+        /** Devices as written: their suppliers and children are names, resolved once every device is read. */
         List<DeviceSpec> devices(JsonNode node) {
+            List<DeviceSpec> plain = plainDevices(node);
+            Map<String, DeviceSpec> byName = new LinkedHashMap<>();
+            plain.forEach(d -> byName.put(d.name(), d));
+            for (int i = 0; i < plain.size(); i++) {
+                DeviceSpec d = plain.get(i);
+                String path = "devices[" + i + "]";
+                for (int j = 0; j < d.suppliers().size(); j++) {
+                    String s = d.suppliers().get(j);
+                    if (!byName.containsKey(s)) {
+                        throw error(path + ".suppliers[" + j + "]", "unknown device " + quote(s));
+                    }
+                    if (s.equals(d.name())) {
+                        throw error(path + ".suppliers[" + j + "]", "a device cannot be its own supplier");
+                    }
+                }
+                for (int j = 0; j < childNames.get(i).size(); j++) {
+                    String c = childNames.get(i).get(j);
+                    String at = path + ".children[" + j + "]";
+                    if (!byName.containsKey(c)) {
+                        throw error(at, "unknown device " + quote(c));
+                    }
+                    if (c.equals(d.name())) {
+                        throw error(at, "a device cannot be its own child");
+                    }
+                    String by = deviceRegisteredBy.putIfAbsent(c, "device " + d.name());
+                    if (by != null) {
+                        throw error(at, "device " + quote(c) + " is already registered by the probe of " + by
+                                + " (a device is registered by one probe at most)");
+                    }
+                }
+            }
+            // children hold their specs (with their own children): resolve depth-first, refusing cycles
+            Map<String, DeviceSpec> resolved = new HashMap<>();
+            List<DeviceSpec> out = new ArrayList<>();
+            for (int i = 0; i < plain.size(); i++) {
+                out.add(resolveChildren(i, plain, byName, resolved, new ArrayList<>()));
+            }
+            return out;
+        }
+
+        /** Per device in file order, the names of its children as written. */
+        private final List<List<String>> childNames = new ArrayList<>();
+
+        private DeviceSpec resolveChildren(int i, List<DeviceSpec> plain, Map<String, DeviceSpec> byName,
+                                           Map<String, DeviceSpec> resolved, List<String> stack) {
+            DeviceSpec d = plain.get(i);
+            DeviceSpec done = resolved.get(d.name());
+            if (done != null) {
+                return done;
+            }
+            stack.add(d.name());
+            List<DeviceSpec> children = new ArrayList<>();
+            for (int j = 0; j < childNames.get(i).size(); j++) {
+                String c = childNames.get(i).get(j);
+                int at = stack.indexOf(c);
+                if (at >= 0) {
+                    List<String> cycle = new ArrayList<>(stack.subList(at, stack.size()));
+                    cycle.add(c);
+                    throw error("devices[" + i + "].children[" + j + "]", "cycle of children: " + String.join(" -> ", cycle));
+                }
+                children.add(resolveChildren(plain.indexOf(byName.get(c)), plain, byName, resolved, stack));
+            }
+            stack.remove(stack.size() - 1);
+            DeviceSpec spec = new DeviceSpec(d.name(), d.bus(), d.compatible(), d.requires(), d.provides(), d.suppliers(),
+                    children);
+            resolved.put(d.name(), spec);
+            return spec;
+        }
+
+        List<DeviceSpec> plainDevices(JsonNode node) {
             List<DeviceSpec> out = new ArrayList<>();
             if (node == null) {
                 return out;
@@ -389,7 +473,10 @@ public final class ScenarioLoader {
                 List<String> requires = d.has("requires") ? strings(d.get("requires"), path + ".requires") : List.of();
                 List<String> provides = d.has("provides") ? strings(d.get("provides"), path + ".provides")
                         : List.of(name);
-                out.add(new DeviceSpec(name, bus, compatible, requires, provides));
+                List<String> suppliers = d.has("suppliers") ? strings(d.get("suppliers"), path + ".suppliers")
+                        : List.of();
+                childNames.add(d.has("children") ? strings(d.get("children"), path + ".children") : List.of());
+                out.add(new DeviceSpec(name, bus, compatible, requires, provides, suppliers, List.of()));
             }
             return out;
         }
@@ -424,7 +511,7 @@ public final class ScenarioLoader {
                 throw error(path + ".names", op + " takes \"name\" (one name), not \"names\"");
             }
             checkFields(s, path, allowed);
-            if (inConcurrent && (op.equals("concurrent") || op.equals("quiesce"))) {
+            if (inConcurrent && (op.equals("concurrent") || op.equals("quiesce") || op.equals("late-initcall"))) {
                 throw error(path + ".op", op + " cannot be nested in concurrent (it takes registrations, "
                         + "unregistrations and triggers)");
             }
@@ -434,11 +521,30 @@ public final class ScenarioLoader {
                 case "unregister-device" -> new Step.UnregisterDevice(known(s.get("name"), path + ".name", false));
                 case "unregister-driver" -> new Step.UnregisterDriver(known(s.get("name"), path + ".name", true));
                 case "trigger" -> new Step.Trigger();
+                case "late-initcall" -> lateInitcall(s, path);
                 case "quiesce" -> new Step.Quiesce();
                 case "concurrent" -> concurrent(s, path);
                 default -> throw new IllegalStateException("bad op " + op);
             };
         }
+
+        Step lateInitcall(JsonNode s, String path) {
+            if (lateInitcallAt != null) {
+                throw error(path + ".op", "late-initcall can run once (the first is at " + lateInitcallAt + ")");
+            }
+            lateInitcallAt = path;
+            JsonNode t = s.get("deferredProbeTimeoutMillis");
+            if (t == null) {
+                return new Step.LateInitcall(0);
+            }
+            if (!t.isIntegralNumber() || !t.canConvertToLong() || t.longValue() < 0) {
+                throw error(path + ".deferredProbeTimeoutMillis", "must be a non-negative integer, got " + show(t));
+            }
+            return new Step.LateInitcall(t.longValue());
+        }
+
+        /** Where the late-initcall step is, once read. */
+        private String lateInitcallAt;
 
         Step concurrent(JsonNode s, String path) {
             JsonNode t = s.get("threads");
@@ -470,9 +576,11 @@ public final class ScenarioLoader {
                 known(s.get("names").get(i), at, drivers);
                 String by = (drivers ? registeredBy : deviceRegisteredBy).get(names.get(i));
                 if (by != null) {
+                    boolean ofDevice = by.startsWith("device ");
                     throw error(at, (drivers ? "driver " : "device ") + quote(names.get(i))
-                            + " is registered by the probe of " + quote(by)
-                            + (drivers ? " (registersDrivers)" : " (registersDevices)") + ", not by a step");
+                            + " is registered by the probe of " + (ofDevice ? by : quote(by))
+                            + (drivers ? " (registersDrivers)" : ofDevice ? " (children)" : " (registersDevices)")
+                            + ", not by a step");
                 }
             }
             return names;
@@ -507,6 +615,9 @@ public final class ScenarioLoader {
                 for (int i = 0; i < names.size(); i++) {
                     String at = path + "[" + i + "]";
                     known(e.get(field).get(i), at, false);
+                    if (field.equals("boundOnlyAtTimeout")) {
+                        continue; // a when, not a final state: it may name a device listed in bound
+                    }
                     String other = listed.putIfAbsent(names.get(i), field);
                     if (other != null && !other.equals(field)) {
                         throw error(at, "device " + quote(names.get(i)) + " is also expected " + other);
@@ -514,7 +625,7 @@ public final class ScenarioLoader {
                 }
                 sets.add(new LinkedHashSet<>(names));
             }
-            return new Expect(sets.get(0), sets.get(1), sets.get(2), sets.get(3));
+            return new Expect(sets.get(0), sets.get(1), sets.get(2), sets.get(3), sets.get(4));
         }
 
         // ------------------------------------------------------------ basic types

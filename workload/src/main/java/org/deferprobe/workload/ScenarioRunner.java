@@ -19,6 +19,8 @@ import org.deferprobe.engine.DeviceState;
 import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.Engine;
 import org.deferprobe.engine.EngineConfig;
+import org.deferprobe.engine.EngineEvents;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.Snapshot;
 
@@ -73,9 +75,24 @@ public final class ScenarioRunner {
     }
 
     public RunResult run(EngineType type, EngineConfig config, Duration timeout) {
-        try (Engine engine = type.create(config)) {
-            return run(engine, timeout);
+        BindLatency latency = latency(config);
+        try (Engine engine = type.create(forScenario(config, latency))) {
+            return run(engine, timeout, latency);
         }
+    }
+
+    /** The config as the scenario asks: its fw_devlink mode (if it sets one), boot phases if it has late-initcall. */
+    private EngineConfig forScenario(EngineConfig config, BindLatency latency) {
+        return config.withFwDevlink(mode(config)).withBootPhases(scenario.hasLateInitcall())
+                .withEvents(EngineEvents.all(config.events(), latency));
+    }
+
+    private FwDevlink mode(EngineConfig config) {
+        return scenario.fwDevlink() != null ? scenario.fwDevlink() : config.fwDevlink();
+    }
+
+    private BindLatency latency(EngineConfig config) {
+        return new BindLatency(scenario, mode(config));
     }
 
     /**
@@ -84,7 +101,8 @@ public final class ScenarioRunner {
      */
     public RunResult runSupervised(EngineType type, EngineConfig config, Duration timeout, Watch watch) {
         Supervision sup = new Supervision();
-        EngineConfig watched = config.withProbeHook((device, driver, missing) -> {
+        BindLatency latency = latency(config);
+        EngineConfig watched = forScenario(config, latency).withProbeHook((device, driver, missing) -> {
             sup.probed(device);
             config.probeHook().afterCheck(device, driver, missing);
         });
@@ -105,7 +123,7 @@ public final class ScenarioRunner {
                 ex.violations.add(ended);
             }
             boolean quiet = ended == null && sup.quiet;
-            return report(engine, ex, quiet, sup.makespanMicros);
+            return report(engine, ex, quiet, sup.makespanMicros, latency);
         } finally {
             engine.close();
         }
@@ -217,16 +235,23 @@ public final class ScenarioRunner {
         return b.append(probes.size() > 5 ? ", ..." : "").toString();
     }
 
-    /** Runs on a fresh engine the caller made and closes. */
+    /**
+     * Runs on a fresh engine the caller made and closes: the caller gave it the scenario's fw_devlink mode and,
+     * if the scenario has late-initcall, boot phases; no bind latency is recorded.
+     */
     public RunResult run(Engine engine, Duration timeout) {
+        return run(engine, timeout, null);
+    }
+
+    private RunResult run(Engine engine, Duration timeout, BindLatency latency) {
         Execution ex = new Execution(engine, timeout);
         long start = System.nanoTime();
         boolean quiet = ex.runAll(scenario.steps()) && ex.quiesce();
         long makespanMicros = (System.nanoTime() - start) / 1_000;
-        return report(engine, ex, quiet, makespanMicros);
+        return report(engine, ex, quiet, makespanMicros, latency);
     }
 
-    private RunResult report(Engine engine, Execution ex, boolean quiet, long makespanMicros) {
+    private RunResult report(Engine engine, Execution ex, boolean quiet, long makespanMicros, BindLatency latency) {
         Snapshot snap = engine.snapshot();
         List<String> violations = new ArrayList<>(ex.violations);
         violations.addAll(snap.violations());
@@ -239,17 +264,24 @@ public final class ScenarioRunner {
         unbound.sort(null);
         Boolean met = null;
         List<String> mismatches = new ArrayList<>();
+        RunResult.BindLatency summary = latency == null ? null : latency.summary();
         Expect expect = scenario.expect();
         if (expect != null) {
             compare("bound", expect.bound(), bound, mismatches);
             compare("deferred", expect.deferred(), snap.deferred().keySet(), mismatches);
             compare("failed", expect.failed(), failed, mismatches);
             compare("unbound", expect.unbound(), unbound, mismatches);
+            if (expect.boundOnlyAtTimeout() != null && latency == null) {
+                mismatches.add("boundOnlyAtTimeout: not measured, the caller built the engine without bind events");
+            } else if (expect.boundOnlyAtTimeout() != null) {
+                compare("boundOnlyAtTimeout", expect.boundOnlyAtTimeout(),
+                        summary == null ? List.of() : summary.atTimeout().keySet(), mismatches);
+            }
             met = mismatches.isEmpty() && quiet;
         }
         return new RunResult(scenario.name(), engine.name(), snap.states().size(), bound, snap.deferred(), failed,
                 unbound, snap.stats(), makespanMicros, List.copyOf(violations), List.copyOf(errors), met,
-                List.copyOf(mismatches));
+                List.copyOf(mismatches), summary, snap.deferredProbePending());
     }
 
     private static void compare(String what, Set<String> expected, java.util.Collection<String> actual,
@@ -294,6 +326,15 @@ public final class ScenarioRunner {
                 } else if (step instanceof Step.Concurrent c) {
                     if (!concurrent(c)) {
                         return false;
+                    }
+                } else if (step instanceof Step.LateInitcall l) {
+                    try {
+                        engine.lateInitcall(Duration.ofMillis(l.deferredProbeTimeoutMillis()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    } finally {
+                        callsReturned.incrementAndGet();
                     }
                 } else {
                     tasks(step).forEach(this::call);

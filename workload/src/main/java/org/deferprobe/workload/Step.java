@@ -46,6 +46,22 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * late_initcall (deferred_probe_initcall): enables deferred probing, which the scenario started without,
+     * triggers, waits for the pass and arms the deferred_probe_timeout if {@code deferredProbeTimeoutMillis} > 0.
+     */
+    record LateInitcall(long deferredProbeTimeoutMillis) implements Step {
+        public LateInitcall {
+            if (deferredProbeTimeoutMillis < 0) {
+                throw new IllegalArgumentException("deferredProbeTimeoutMillis=" + deferredProbeTimeoutMillis);
+            }
+        }
+
+        public String op() {
+            return "late-initcall";
+        }
+    }
+
     /** Runs the nested steps' calls from {@code threads} threads at once, each name a separate task. */
     record Concurrent(int threads, List<Step> steps) implements Step {
         public Concurrent {

@@ -83,7 +83,22 @@ class ScenarioLoaderTest {
                 Arguments.of("names on a name step", D + "\"steps\":[{\"op\":\"unregister-device\",\"names\":[\"a\"]}]}", "steps[0].names", "takes \"name\""),
                 Arguments.of("expect unknown device", D + "\"expect\":{\"bound\":[\"a\",\"zz\"]}}", "expect.bound[1]", "unknown device \"zz\""),
                 Arguments.of("expect not a list", D + "\"expect\":{\"failed\":\"a\"}}", "expect.failed", "got \"a\""),
-                Arguments.of("expect device twice", D + "\"expect\":{\"bound\":[\"a\"],\"deferred\":[\"a\"]}}", "expect.deferred[0]", "also expected bound"));
+                Arguments.of("expect device twice", D + "\"expect\":{\"bound\":[\"a\"],\"deferred\":[\"a\"]}}", "expect.deferred[0]", "also expected bound"),
+                Arguments.of("unknown fwDevlink mode", "{\"format\":1,\"fwDevlink\":\"strict\"}", "fwDevlink", "got \"strict\""),
+                Arguments.of("fwDevlink not a string", "{\"format\":1,\"fwDevlink\":true}", "fwDevlink", "got true"),
+                Arguments.of("unknown supplier", "{\"devices\":[{\"name\":\"a\"},{\"name\":\"b\",\"suppliers\":[\"a\",\"zz\"]}]}", "devices[1].suppliers[1]", "unknown device \"zz\""),
+                Arguments.of("own supplier", "{\"devices\":[{\"name\":\"a\",\"suppliers\":[\"a\"]}]}", "devices[0].suppliers[0]", "its own supplier"),
+                Arguments.of("suppliers not a list", "{\"devices\":[{\"name\":\"a\",\"suppliers\":\"b\"}]}", "devices[0].suppliers", "got \"b\""),
+                Arguments.of("unknown child", "{\"devices\":[{\"name\":\"a\",\"children\":[\"zz\"]}]}", "devices[0].children[0]", "unknown device \"zz\""),
+                Arguments.of("own child", "{\"devices\":[{\"name\":\"a\",\"children\":[\"a\"]}]}", "devices[0].children[0]", "its own child"),
+                Arguments.of("a child of two devices", "{\"devices\":[{\"name\":\"a\",\"children\":[\"c\"]},{\"name\":\"b\",\"children\":[\"c\"]},{\"name\":\"c\"}]}", "devices[1].children[0]", "already registered by the probe of device a"),
+                Arguments.of("cycle of children", "{\"devices\":[{\"name\":\"a\",\"children\":[\"b\"]},{\"name\":\"b\",\"children\":[\"a\"]}]}", "devices[", "cycle of children"),
+                Arguments.of("step names a child", "{\"devices\":[{\"name\":\"a\",\"children\":[\"c\"]},{\"name\":\"c\"}],\"steps\":[{\"op\":\"register-devices\",\"names\":[\"c\"]}]}", "steps[0].names[0]", "(children)"),
+                Arguments.of("late-initcall twice", D + "\"steps\":[{\"op\":\"late-initcall\"},{\"op\":\"late-initcall\"}]}", "steps[1].op", "late-initcall can run once (the first is at steps[0])"),
+                Arguments.of("late-initcall in concurrent", D + "\"steps\":[{\"op\":\"concurrent\",\"threads\":2,\"steps\":[{\"op\":\"late-initcall\"}]}]}", "steps[0].steps[0].op", "cannot be nested"),
+                Arguments.of("negative deferred probe timeout", D + "\"steps\":[{\"op\":\"late-initcall\",\"deferredProbeTimeoutMillis\":-1}]}", "steps[0].deferredProbeTimeoutMillis", "got -1"),
+                Arguments.of("deferred probe timeout a string", D + "\"steps\":[{\"op\":\"late-initcall\",\"deferredProbeTimeoutMillis\":\"10s\"}]}", "steps[0].deferredProbeTimeoutMillis", "got \"10s\""),
+                Arguments.of("unknown device bound at timeout", D + "\"expect\":{\"boundOnlyAtTimeout\":[\"zz\"]}}", "expect.boundOnlyAtTimeout[0]", "unknown device \"zz\""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -201,5 +216,33 @@ class ScenarioLoaderTest {
                 new Step.UnregisterDriver("top"), new Step.Trigger(), new Step.Quiesce()), s.steps());
         assertEquals(new Expect(Set.of(), Set.of(), Set.of("d"), null), s.expect());
         assertEquals(Set.of("mid", "leaf"), s.driversRegisteredByProbes());
+    }
+
+    @Test
+    void fwDevlinkSuppliersChildrenLateInitcallAndTheTimeoutExpectation() {
+        Scenario s = ScenarioLoader.parse("""
+                {"format": 1, "name": "boot", "fwDevlink": "permissive",
+                 "drivers": [{"name": "pmic"}, {"name": "mmc"}],
+                 "devices": [{"name": "pmic", "children": ["regulator"]},
+                   {"name": "regulator", "children": ["ldo1"]}, {"name": "ldo1"},
+                   {"name": "mmc", "suppliers": ["pmic"]}],
+                 "steps": [{"op": "register-devices", "names": ["pmic", "mmc"]}, {"op": "register-drivers"},
+                   {"op": "late-initcall", "deferredProbeTimeoutMillis": 250}, {"op": "quiesce"}],
+                 "expect": {"bound": ["pmic", "mmc"], "unbound": ["regulator", "ldo1"], "boundOnlyAtTimeout": ["mmc"]}}
+                """, "boot.json");
+        assertEquals(org.deferprobe.engine.FwDevlink.PERMISSIVE, s.fwDevlink());
+        DeviceSpec ldo1 = DeviceSpec.of("ldo1");
+        DeviceSpec regulator = DeviceSpec.of("regulator").withChildren(ldo1);
+        DeviceSpec pmic = DeviceSpec.of("pmic").withChildren(regulator);
+        assertEquals(List.of(pmic, regulator, ldo1, DeviceSpec.of("mmc").withSuppliers("pmic")), s.devices());
+        assertEquals(new Step.LateInitcall(250), s.steps().get(2));
+        assertTrue(s.hasLateInitcall());
+        assertEquals(Set.of("regulator", "ldo1"), s.devicesRegisteredByProbes());
+        assertEquals(new Expect(Set.of("pmic", "mmc"), null, null, Set.of("regulator", "ldo1"), Set.of("mmc")),
+                s.expect());
+        assertEquals(s, ScenarioLoader.parse(ScenarioJson.write(s), "again.json"));
+        Scenario plain = ScenarioLoader.parse("{\"devices\":[{\"name\":\"x\"}]}", "plain.json");
+        assertNull(plain.fwDevlink());
+        assertFalse(plain.hasLateInitcall());
     }
 }

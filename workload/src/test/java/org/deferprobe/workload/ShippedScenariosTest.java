@@ -78,6 +78,11 @@ class ShippedScenariosTest {
             } else if (bug == KnownBug.B2_LATE_RESOURCE) { // deterministic: nothing ever retries the consumer
                 assertEquals(Boolean.FALSE, r.expectationsMet(), () -> type.engineName() + " should show " + bug + ": " + r);
                 assertTrue(r.violations().isEmpty(), r::toString);
+                if (s.hasLateInitcall()) { // the boot's timeout binds what B2 left: the miss shows as its when
+                    assertEquals(List.of(), r.deferred().keySet().stream().toList(), r::toString);
+                    assertTrue(r.mismatches().stream().allMatch(m -> m.startsWith("boundOnlyAtTimeout: ")),
+                            r::toString);
+                }
             }
         }
     }

@@ -29,6 +29,11 @@ final class Board {
 
     /** Top-level nodes whose subtrees hold no devices (rule 1). */
     static final Set<String> EXCLUDED = Set.of("cpus", "chosen", "aliases", "__symbols__", "reserved-memory");
+    /**
+     * of_default_bus_match_table (drivers/of/platform.c): of_platform_populate creates the devices under these
+     * at boot (rule 7); any other device's subnodes are populated by its probe (M16).
+     */
+    static final Set<String> DEFAULT_BUSES = Set.of("simple-bus", "simple-mfd", "isa", "arm,amba-bus");
 
     final String file;
     /** Device nodes' paths, in tree order. */
@@ -37,15 +42,23 @@ final class Board {
     final List<List<String>> compatible;
     /** Each device's kept suppliers, as device indices, in the order first referenced. */
     final int[][] suppliers;
+    /** Each device's parent device whose probe registers it (rule 7), or -1 if it is populated at boot. */
+    final int[] populatedBy;
     final int supplierEdges;
     final int relaxedEdges;
     final int depth;
 
-    private Board(String file, List<String> paths, List<List<String>> compatible, int[][] found) {
+    private Board(String file, List<String> paths, List<List<String>> compatible, int[][] found, int[] populatedBy) {
         this.file = file;
         this.paths = paths;
         this.compatible = compatible;
-        int[] component = stronglyConnectedComponents(found);
+        this.populatedBy = populatedBy;
+        // a device its parent's probe registers depends on that parent having probed: part of every cycle test
+        int[][] withParents = new int[found.length][];
+        for (int d = 0; d < found.length; d++) {
+            withParents[d] = populatedBy[d] < 0 ? found[d] : append(found[d], populatedBy[d]);
+        }
+        int[] component = stronglyConnectedComponents(withParents);
         int edges = 0;
         int relaxed = 0;
         this.suppliers = new int[found.length][];
@@ -64,7 +77,17 @@ final class Board {
         }
         this.supplierEdges = edges;
         this.relaxedEdges = relaxed;
-        this.depth = depth(suppliers, component);
+        int[][] keptWithParents = new int[found.length][];
+        for (int d = 0; d < found.length; d++) {
+            keptWithParents[d] = populatedBy[d] < 0 ? suppliers[d] : append(suppliers[d], populatedBy[d]);
+        }
+        this.depth = depth(keptWithParents, component);
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = v;
+        return out;
     }
 
     static Board of(Fdt fdt) {
@@ -88,18 +111,35 @@ final class Board {
             }
         }
         int[][] found = new int[devices.size()][];
+        int[] populatedBy = new int[devices.size()];
         List<String> paths = new ArrayList<>(devices.size());
         List<List<String>> compatible = new ArrayList<>(devices.size());
         for (int d = 0; d < devices.size(); d++) {
-            found[d] = references(fdt, devices.get(d), d, deviceOf);
-            paths.add(devices.get(d).path);
-            compatible.add(List.copyOf(devices.get(d).strings("compatible")));
+            Fdt.Node node = devices.get(d);
+            int parent = node.parent == null ? -1 : nearestDevice(node.parent, deviceOf);
+            populatedBy[d] = parent >= 0 && !isDefaultBus(devices.get(parent)) ? parent : -1;
+            found[d] = references(fdt, node, d, deviceOf, devices);
+            paths.add(node.path);
+            compatible.add(List.copyOf(node.strings("compatible")));
         }
-        return new Board(fdt.file, List.copyOf(paths), List.copyOf(compatible), found);
+        return new Board(fdt.file, List.copyOf(paths), List.copyOf(compatible), found, populatedBy);
     }
 
-    /** Rules 3 and 4: the devices device {@code d} depends on, distinct, itself excluded. */
-    private static int[] references(Fdt fdt, Fdt.Node device, int d, int[] deviceOf) {
+    /** Rule 7: of_platform_populate creates the devices under this one at boot. */
+    static boolean isDefaultBus(Fdt.Node device) {
+        for (String c : device.strings("compatible")) {
+            if (DEFAULT_BUSES.contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Rules 3 and 4: the devices device {@code d} depends on, distinct; itself and its own descendants excluded (a
+     * child node can't be a functional dependency for the parent node: of_link_to_phandle, drivers/of/property.c).
+     */
+    private static int[] references(Fdt fdt, Fdt.Node device, int d, int[] deviceOf, List<Fdt.Node> devices) {
         Set<Integer> out = new LinkedHashSet<>();
         List<Fdt.Node> todo = new ArrayList<>();
         todo.add(device);
@@ -107,7 +147,7 @@ final class Board {
             Fdt.Node node = todo.remove(todo.size() - 1);
             Suppliers.references(fdt, node, target -> {
                 int s = nearestDevice(target, deviceOf);
-                if (s >= 0 && s != d) {
+                if (s >= 0 && s != d && !isAncestor(device, devices.get(s))) {
                     out.add(s);
                 }
             });
@@ -119,6 +159,15 @@ final class Board {
             }
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean isAncestor(Fdt.Node ancestor, Fdt.Node node) {
+        for (Fdt.Node t = node.parent; t != null; t = t.parent) {
+            if (t == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Rule 4: the nearest device among the node and its ancestors; -1 past a non-device compatible node. */
@@ -217,22 +266,41 @@ final class Board {
         return new DeviceTreeStats(file, paths.size(), drivers, supplierEdges, relaxedEdges, depth);
     }
 
-    /** Rule 6: the devices, named {@code prefix + path}; their requires and provides prefixed the same way. */
+    /**
+     * Rules 6 and 7: the devices, named {@code prefix + path}, each linked to its kept suppliers (named the same way)
+     * and requiring them, and providing its own name; a device its parent's probe registers is among that parent's children (and in the
+     * list, which the default register-devices step then skips).
+     */
     List<DeviceSpec> devices(String prefix) {
         List<String> names = new ArrayList<>(paths.size());
         for (String p : paths) {
             names.add(prefix + p);
         }
-        List<DeviceSpec> out = new ArrayList<>(paths.size());
+        List<List<Integer>> childrenOf = new ArrayList<>(paths.size());
         for (int d = 0; d < paths.size(); d++) {
-            List<String> requires = new ArrayList<>(suppliers[d].length);
-            for (int s : suppliers[d]) {
-                requires.add(names.get(s));
-            }
-            out.add(new DeviceSpec(names.get(d), DeviceSpec.DEFAULT_BUS, compatible.get(d), requires,
-                    List.of(names.get(d))));
+            childrenOf.add(new ArrayList<>());
         }
-        return out;
+        for (int d = 0; d < paths.size(); d++) {
+            if (populatedBy[d] >= 0) {
+                childrenOf.get(populatedBy[d]).add(d);
+            }
+        }
+        DeviceSpec[] specs = new DeviceSpec[paths.size()];
+        for (int d = paths.size() - 1; d >= 0; d--) { // children come after their parent in tree order
+            List<String> sup = new ArrayList<>(suppliers[d].length);
+            for (int s : suppliers[d]) {
+                sup.add(names.get(s));
+            }
+            List<DeviceSpec> children = new ArrayList<>();
+            for (int c : childrenOf.get(d)) {
+                children.add(specs[c]);
+            }
+            // the links fw_devlink makes, and what the probe itself looks up (clk_get, regulator_get...): with
+            // fw_devlink on the links defer it before its probe is called, off or permissive its probe defers
+            specs[d] = new DeviceSpec(names.get(d), DeviceSpec.DEFAULT_BUS, compatible.get(d), sup,
+                    List.of(names.get(d)), sup, children);
+        }
+        return List.of(specs);
     }
 
     /** Rule 2: one sync driver per distinct first compatible string not already in {@code drivers}. */

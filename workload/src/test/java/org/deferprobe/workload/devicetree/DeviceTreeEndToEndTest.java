@@ -66,7 +66,10 @@ class DeviceTreeEndToEndTest {
         assertEquals(11, s.devices().size());
         assertEquals(2, DeviceTreeScenario.statsOf("small.dtb", FdtWriter.write(board())).relaxedEdges(),
                 "usb <-> phy is the one cycle");
-        assertTrue(s.devices().stream().anyMatch(d -> d.requires().size() >= 3));
+        assertTrue(s.devices().stream().anyMatch(d -> d.suppliers().size() >= 3));
+        assertEquals(List.of("/soc/i2c@ff3c0000/pmic@20"), s.devices().stream().filter(d -> d.name().equals(
+                "/soc/i2c@ff3c0000")).findFirst().orElseThrow().children().stream().map(DeviceSpec::name).toList(),
+                "rule 7: the i2c controller's probe registers the pmic on its bus");
         assertAllBound(s, engine);
     }
 

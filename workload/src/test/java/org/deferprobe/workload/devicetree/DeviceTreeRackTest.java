@@ -38,7 +38,8 @@ class DeviceTreeRackTest {
         Scenario s = DeviceTreeScenario.load(f, 100);
         assertEquals("a.dtb", s.name());
         assertEquals(List.of(new DeviceSpec("/clk", "platform", List.of("acme,clk"), List.of(), List.of("/clk")),
-                new DeviceSpec("/uart", "platform", List.of("acme,uart"), List.of("/clk"), List.of("/uart"))), s.devices());
+                new DeviceSpec("/uart", "platform", List.of("acme,uart"), List.of("/clk"), List.of("/uart"), List.of("/clk"),
+                        List.of())), s.devices());
         assertEquals(List.of(100L, 100L), s.drivers().stream().map(DriverSpec::probeMicros).toList());
         assertEquals(new DeviceTreeStats("a.dtb", 2, 2, 1, 0, 1), DeviceTreeScenario.stats(f));
         assertThrows(IllegalArgumentException.class, () -> DeviceTreeScenario.load(f, -1));
@@ -54,10 +55,12 @@ class DeviceTreeRackTest {
         assertEquals(dir.getFileName() + " (2 boards)", s.name());
         assertEquals(List.of(
                 new DeviceSpec("a.dtb:/clk", "platform", List.of("acme,clk"), List.of(), List.of("a.dtb:/clk")),
-                new DeviceSpec("a.dtb:/uart", "platform", List.of("acme,uart"), List.of("a.dtb:/clk"), List.of("a.dtb:/uart")),
+                new DeviceSpec("a.dtb:/uart", "platform", List.of("acme,uart"), List.of("a.dtb:/clk"), List.of("a.dtb:/uart"),
+                        List.of("a.dtb:/clk"), List.of()),
                 new DeviceSpec("b.dtb:/clk", "platform", List.of("acme,clk"), List.of(), List.of("b.dtb:/clk")),
-                new DeviceSpec("b.dtb:/spi", "platform", List.of("acme,spi"), List.of("b.dtb:/clk"), List.of("b.dtb:/spi"))),
-                s.devices(), "sorted by file name; names, requires and provides prefixed");
+                new DeviceSpec("b.dtb:/spi", "platform", List.of("acme,spi"), List.of("b.dtb:/clk"), List.of("b.dtb:/spi"),
+                        List.of("b.dtb:/clk"), List.of())),
+                s.devices(), "sorted by file name; names, suppliers, requires and provides prefixed");
         assertEquals(List.of("acme,clk", "acme,uart", "acme,spi"), s.drivers().stream().map(DriverSpec::name).toList());
         assertTrue(s.drivers().stream().allMatch(d -> d.probeMicros() == 5));
         assertEquals(2, s.steps().size());

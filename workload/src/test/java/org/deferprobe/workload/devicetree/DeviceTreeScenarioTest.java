@@ -33,7 +33,7 @@ class DeviceTreeScenarioTest {
     static List<String> requires(Scenario s, String device) {
         DeviceSpec d = devices(s).get(device);
         assertTrue(d != null, () -> device + " is not a device; devices: " + devices(s).keySet());
-        return d.requires();
+        return d.suppliers();
     }
 
     static List<String> names(Scenario s) {
