@@ -193,9 +193,10 @@ abstract class AbstractEngine implements Engine {
      * A device left the registry: under its guard, fence it (M9), take it off the deferred lists and unbind it
      * (with the devices its probe registered, M16). At once in the kernel-style engines (a parent's error path
      * or unbind takes its children's locks inside its own, as of_platform_depopulate does); an engine may
-     * postpone it until the thread holds no device guard.
+     * postpone it until the thread holds no device guard. With {@code releaseName}, the device's name is freed
+     * once it is detached (device_del's kobject_del after bus_remove_device): an unregistration by name.
      */
-    void detachRemovedDevice(Device d) {
+    void detachRemovedDevice(Device d, boolean releaseName) {
         lockDevice(d);
         try {
             markDead(d);
@@ -204,6 +205,9 @@ abstract class AbstractEngine implements Engine {
             d.state = DeviceState.DEAD;
         } finally {
             unlockDevice(d);
+            if (releaseName) {
+                registry.releaseDeviceName(d);
+            }
         }
     }
 
@@ -255,12 +259,12 @@ abstract class AbstractEngine implements Engine {
     public boolean unregisterDevice(String deviceName) {
         beginOperation();
         try {
-            Device d = registry.removeDevice(deviceName);
+            Device d = registry.claimDeviceRemoval(deviceName);
             if (d == null) {
-                return false;
+                return false; // none, or a concurrent unregistration of the same device claimed it
             }
             removed(d);
-            detachRemovedDevice(d);
+            detachRemovedDevice(d, true); // its name stays taken until then: a same-name registration is refused
             return true;
         } finally {
             endOperation();
@@ -622,9 +626,12 @@ abstract class AbstractEngine implements Engine {
         List<Device> children = parent.children;
         for (int i = children.size() - 1; i >= 0; i--) {
             Device c = children.get(i);
-            if (registry.removeDevice(c)) {
+            if (registry.claimDeviceRemoval(c)) {
+                // under the parent's guard, which a same-name registration (the parent's next probe) needs:
+                // the name is free at once, and only the detach may wait (lock-free engines: LockFreeCore)
+                registry.releaseDeviceName(c);
                 removed(c);
-                detachRemovedDevice(c);
+                detachRemovedDevice(c, false);
             }
         }
         children.clear();

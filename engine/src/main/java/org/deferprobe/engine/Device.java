@@ -15,6 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *    the device's guard; read racily (volatile) by snapshots and by the kernel's lock-free pre-checks, as
  *    __driver_attach reads dev->driver before device_lock.
  *  - dead: set once under the device's guard, never cleared (a re-registered name is a new Device).
+ *  - registered: true from registration until an unregistration claims it, by the one CAS of
+ *    {@link #claimRemoval()}; its name stays taken until the detach is done ({@link Registry#releaseDeviceName}).
  *  - listPrev / listNext: owned by whichever deferred list holds the device, under that list's lock.
  *  - queuedNode: the lock-free engines' on-list flag, changed only by CAS (DeferredQueue).
  *  - probesInFlight: instrumentation only, never used for control; more than one means M4 was broken.
@@ -33,6 +35,8 @@ final class Device {
     /** The requirement its latest probe found missing (the deferral reason), or null. */
     volatile String waitingFor;
     volatile boolean dead;
+    /** True until an unregistration claims it; never true again (a re-registration is a new Device). */
+    volatile boolean registered = true;
     /** Incremented on every bind; a delayed publication publishes only for the binding that scheduled it. */
     volatile long bindGeneration;
     /** True while its provides are published by its current binding. */
@@ -72,6 +76,22 @@ final class Device {
         this.spec = spec;
         this.name = spec.name();
         this.seq = seq;
+    }
+
+    private static final java.lang.invoke.VarHandle REGISTERED;
+
+    static {
+        try {
+            REGISTERED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Device.class, "registered",
+                    boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Starts its unregistration: true for exactly one caller (the linearization point of unregisterDevice). */
+    boolean claimRemoval() {
+        return REGISTERED.compareAndSet(this, true, false);
     }
 
     @Override

@@ -21,15 +21,18 @@ public interface Engine extends AutoCloseable {
      * Registers a device and tries the matching registered drivers (M2): sync ones on this thread,
      * async ones scheduled.
      *
-     * @throws IllegalStateException if a live device of that name exists, or the engine is closed
+     * @throws IllegalStateException if a live device of that name exists ("device already registered"), or one
+     *         is still being unregistered ("device still being unregistered": its name is held until its
+     *         detach is done, as device_del frees the name last), or the engine is closed
      */
     void registerDevice(DeviceSpec device);
 
     /**
      * Unregisters a device (M9): after this returns, no scheduled async attach or deferred retry binds it;
-     * if it was bound, its driver's remove has run and its resources are withdrawn.
+     * if it was bound, its driver's remove has run (unregistering the devices its probe registered, M16) and its
+     * resources are withdrawn. Its name is freed last: a same-name registration meanwhile is refused.
      *
-     * @return false if no live device has that name
+     * @return false if no live device has that name, or another call is already unregistering it
      */
     boolean unregisterDevice(String name);
 

@@ -129,9 +129,9 @@ abstract class LockFreeCore extends AbstractEngine {
 
     /** M16: a device unregistered while this thread holds a device lock (a probe's error path) is detached later. */
     @Override
-    final void detachRemovedDevice(Device d) {
-        if (!postpone("detach of " + d.name, () -> super.detachRemovedDevice(d))) {
-            super.detachRemovedDevice(d);
+    final void detachRemovedDevice(Device d, boolean releaseName) {
+        if (!postpone("detach of " + d.name, () -> super.detachRemovedDevice(d, releaseName))) {
+            super.detachRemovedDevice(d, releaseName);
         }
     }
 

@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * first ({@link #claimDriverRemoval}: no device matches it any more), then driver_detach (the engine), and
  * the name is released last ({@link #releaseDriverName}, the final kobject_put): until then driver_find
  * still finds it and a same-name driver_register fails with -EBUSY, here {@link #addDriver} returns null.
+ * Device removal follows device_del (drivers/base/core.c) the same way: bus_remove_device takes it off the
+ * bus's klist and releases its driver (which unregisters its own children, M16) before kobject_del frees
+ * its name, so a same-name device_add meanwhile fails with -EEXIST. Here {@link #claimDeviceRemoval} (W: the
+ * device's {@code registered} is cleared) and unindexing (U) come first, {@link #releaseDeviceName} last, and
+ * {@link #addDevice} refuses the name in between: a re-registration racing the removal cannot meet the old
+ * instance's children still registered. Lookups by name and iteration skip devices whose removal started.
  */
 final class Registry {
     private final ConcurrentHashMap<String, Device> devices = new ConcurrentHashMap<>();
@@ -69,39 +75,50 @@ final class Registry {
         return bus + '\u0000' + id;
     }
 
-    /** Adds and indexes a device. */
+    /**
+     * Adds and indexes a device.
+     *
+     * @throws IllegalStateException if a device of that name is live, or still being unregistered
+     */
     Device addDevice(DeviceSpec spec) {
         Device d = new Device(spec, deviceSeq.incrementAndGet());
         Device prior = devices.putIfAbsent(spec.name(), d);
         if (prior != null) {
-            throw new IllegalStateException("device already registered: " + spec.name());
+            throw new IllegalStateException(prior.registered ? "device already registered: " + spec.name()
+                    : "device still being unregistered: " + spec.name() + " (its name is free once that returns)");
         }
         pause.betweenInsertAndIndex(spec.name());
         for (String id : spec.compatible()) {
             devicesByKey.computeIfAbsent(key(spec.bus(), id), k -> new ConcurrentSkipListSet<>(REGISTRATION_ORDER)).add(d);
         }
-        if (!indexWithoutRecheck && devices.get(spec.name()) != d) { // R: removed between the insertion and the indexing
+        if (!indexWithoutRecheck && !d.registered) { // R: claimed for removal between the insertion and the indexing
             unindexDevice(d);
         }
         return d;
     }
 
-    /** Removes a device from the names and the index; null if no live device has that name. */
-    Device removeDevice(String name) {
-        Device d = devices.remove(name); // W
-        if (d != null) {
-            unindexDevice(d); // U
-        }
-        return d;
+    /**
+     * Starts the removal of the live device of that name: claims it (W) and takes it out of the match index
+     * (U); its name stays taken until {@link #releaseDeviceName}. Null if no live device has that name or
+     * another unregistration claimed it first.
+     */
+    Device claimDeviceRemoval(String name) {
+        Device d = devices.get(name);
+        return d != null && claimDeviceRemoval(d) ? d : null;
     }
 
-    /** Removes exactly this device, if it is still the live one of its name; false otherwise. */
-    boolean removeDevice(Device d) {
-        if (!devices.remove(d.name, d)) { // W
+    /** Starts the removal of exactly this device; false if another unregistration claimed it first. */
+    boolean claimDeviceRemoval(Device d) {
+        if (!d.claimRemoval()) { // W
             return false;
         }
         unindexDevice(d); // U
         return true;
+    }
+
+    /** Frees the name of exactly this device once it is detached (device_del's kobject_del). */
+    boolean releaseDeviceName(Device d) {
+        return devices.remove(d.name, d);
     }
 
     private void unindexDevice(Device d) {
@@ -188,19 +205,28 @@ final class Registry {
         return drivers.get(name);
     }
 
+    /** The live device of that name, or null (also while its unregistration runs). */
     Device device(String name) {
-        return devices.get(name);
+        Device d = devices.get(name);
+        return d != null && d.registered ? d : null;
     }
 
-    Collection<Device> devices() {
-        return devices.values();
+    /** The live devices, without those whose unregistration started; weakly consistent. */
+    List<Device> devices() {
+        List<Device> out = new ArrayList<>();
+        for (Device d : devices.values()) {
+            if (d.registered) {
+                out.add(d);
+            }
+        }
+        return out;
     }
 
     /** The live devices on a bus in registration order (bus_for_each_dev over klist_devices); a snapshot. */
     List<Device> devicesOnBus(String bus) {
         List<Device> out = new ArrayList<>();
         for (Device d : devices.values()) {
-            if (d.spec.bus().equals(bus)) {
+            if (d.registered && d.spec.bus().equals(bus)) {
                 out.add(d);
             }
         }
@@ -270,13 +296,17 @@ final class Registry {
         List<String> problems = new ArrayList<>();
         devicesByKey.forEach((key, set) -> {
             for (Device d : set) {
-                if (devices.get(d.name) != d) {
-                    problems.add("device " + d.name + (d.dead ? " (unregistered)" : " (not live)")
+                if (devices.get(d.name) != d || !d.registered) {
+                    problems.add("device " + d.name + (d.dead || !d.registered ? " (unregistered)" : " (not live)")
                             + " still indexed under " + keyName(key));
                 }
             }
         });
         for (Device d : devices.values()) {
+            if (!d.registered) {
+                problems.add("device " + d.name + " unregistered but its name still taken");
+                continue;
+            }
             for (String id : d.spec.compatible()) {
                 Set<Device> set = devicesByKey.get(key(d.spec.bus(), id));
                 if (set == null || !set.contains(d)) {

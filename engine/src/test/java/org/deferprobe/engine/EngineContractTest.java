@@ -833,6 +833,87 @@ public abstract class EngineContractTest {
     }
 
     /**
+     * A device is re-registered while its unregistration runs (the soak's removal against re-addition, on a
+     * parent): the old instance's unbind has yet to unregister the children its probe registered. The name stays
+     * taken until the detach is done, as device_del frees the kobject's name only after bus_remove_device
+     * released the driver (drivers/base/core.c), so the re-registration is refused ("still being unregistered"),
+     * or, under a global lock, waits; it never runs a probe that meets the old children still registered (which
+     * failed that probe with "device already registered"). The unregistering thread is paused at its first lock
+     * acquisition after the removal claimed the name, the detach's.
+     */
+    @Test
+    void m9_m16_aDeviceReRegisteredWhileItsRemovalRunsNeverMeetsItsOldChildren() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean inRemoval = new AtomicBoolean();
+        Engine[] engine = new Engine[1];
+        LockObserver pauseTheDetach = new LockObserver() {
+            @Override
+            public void acquiring(String lockClass, Object lock, boolean reentrant) {
+                if (inRemoval.get() && Thread.currentThread().getName().equals("remover")
+                        && ((AbstractEngine) engine[0]).registry.device("parent") == null
+                        && armed.compareAndSet(true, false)) {
+                    paused.countDown();
+                    await(resume, 20_000);
+                }
+            }
+
+            @Override
+            public void acquired(String lockClass, Object lock) {
+            }
+
+            @Override
+            public void released(String lockClass, Object lock) {
+            }
+        };
+        Engine e = type.create(new EngineConfig(EngineConfig.DEFAULT_EXECUTOR_THREADS,
+                (device, driver, missing) -> probes.add(device + "<-" + driver), pauseTheDetach));
+        engines.add(e);
+        engine[0] = e;
+        e.registerDriver(DriverSpec.of("child"));
+        e.registerDriver(DriverSpec.of("parent").registeringDevices(DeviceSpec.of("child")));
+        e.registerDevice(DeviceSpec.of("parent"));
+        quiesce(e);
+        assertEquals(Map.of("child", "child", "parent", "parent"), e.snapshot().boundTo());
+
+        armed.set(true);
+        inRemoval.set(true);
+        AtomicBoolean removed = new AtomicBoolean();
+        Thread remover = start("remover", () -> removed.set(e.unregisterDevice("parent")));
+        assertTrue(await(paused, 20_000), "the removal reached its detach");
+        List<String> refused = new CopyOnWriteArrayList<>();
+        Thread readder = start("re-adder", () -> {
+            try {
+                e.registerDevice(DeviceSpec.of("parent"));
+            } catch (IllegalStateException ex) {
+                refused.add(ex.getMessage());
+            }
+        });
+        readder.join(200); // refused at once, or (one global lock) waiting for the removal
+        assertEquals(List.of(), e.snapshot().errors(), "a probe met the old instance's child still registered");
+        if (type != EngineType.GLOBAL_LOCK) { // under the global lock, it would wait for the paused removal
+            assertFalse(e.unregisterDevice("parent"), "a second unregistration claims the device being removed");
+            assertEquals(DeviceState.DEAD, e.snapshot().stateOf("parent"), "not live while its removal runs");
+        }
+        resume.countDown();
+        remover.join(20_000);
+        readder.join(20_000);
+        assertTrue(removed.get());
+        inRemoval.set(false);
+        if (!refused.isEmpty()) {
+            assertEquals(List.of("device still being unregistered: parent (its name is free once that returns)"),
+                    refused);
+            e.registerDevice(DeviceSpec.of("parent")); // the name is free now
+        }
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(List.of(), s.errors(), "no probe met the old instance's child still registered");
+        assertEquals(Map.of("child", "child", "parent", "parent"), s.boundTo());
+        assertClean(e);
+    }
+
+    /**
      * Seed 004 as it happened: optee's probe registers the TEE-bus device of the SCMI service (optee_enumerate_devices,
      * device_add), which attaches at once; that device's probe (scmi_optee_service_probe) registers the platform
      * driver of the SCMI transport, which matches the arm-scmi device. Every engine binds all three.

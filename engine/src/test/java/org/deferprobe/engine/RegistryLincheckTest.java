@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Lincheck model-checks {@link Registry} (M1): registrations and removals of two device names and two driver
  * names, all matching one key, from three threads. Registering and removing by name must be linearizable
- * (a driver's name stays taken while its removal runs, as the engines' unregisterDriver does it: claim, then
- * release), and at rest the match index must hold exactly the live devices and registered drivers
+ * (a driver's or device's name stays taken while its removal runs, as the engines' unregisterDriver and
+ * unregisterDevice do it: claim, then release), and at rest the match index must hold exactly the live devices and registered drivers
  * ({@link Registry#audit()} empty). The flawed variant (no re-check after indexing, as before issue 9) must
  * be caught: a removal that overtakes a registration's indexing leaves the removed one indexed.
  */
@@ -46,9 +46,11 @@ class RegistryLincheckTest {
             }
         }
 
+        /** unregisterDevice's registry steps: claim (off the index), then release the name. */
         @Operation
         public boolean removeDevice(@Param(name = "name") int i) {
-            return registry.removeDevice(DEVICES[i].name()) != null;
+            Device d = registry.claimDeviceRemoval(DEVICES[i].name());
+            return d != null && registry.releaseDeviceName(d);
         }
 
         @Operation

@@ -25,8 +25,9 @@ class RegistryTest {
         Registry r = new Registry(paused, java.util.Set.of());
         Thread adder = start(() -> r.addDevice(DeviceSpec.of("x")));
         paused.awaitReached();
-        Device removed = r.removeDevice("x");
+        Device removed = r.claimDeviceRemoval("x");
         assertNotNull(removed, "the name was inserted before the pause");
+        assertTrue(r.releaseDeviceName(removed));
         paused.resume();
         adder.join();
 
@@ -63,6 +64,28 @@ class RegistryTest {
         assertEquals(List.of("registered driver b missing from the index under platform/b"), r.audit());
         r.releaseDriverName(drv);
         assertEquals(List.of(), r.audit());
+    }
+
+    /** device_del's order: the name is refused from the claim until it is released, after the detach. */
+    @Test
+    void aDeviceNameStaysTakenFromTheRemovalClaimUntilItsRelease() {
+        Registry r = new Registry();
+        Device old = r.addDevice(DeviceSpec.of("x"));
+        assertEquals(old, r.claimDeviceRemoval("x"));
+        assertEquals(null, r.claimDeviceRemoval("x"), "claimed once");
+        assertEquals(null, r.device("x"), "not live while its removal runs");
+        assertEquals(List.of(), r.devices());
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> r.addDevice(DeviceSpec.of("x")));
+        assertEquals("device still being unregistered: x (its name is free once that returns)", refused.getMessage());
+        assertEquals(List.of("device x unregistered but its name still taken"), r.audit());
+        assertTrue(r.releaseDeviceName(old));
+        Device again = r.addDevice(DeviceSpec.of("x"));
+        assertEquals(again, r.device("x"));
+        assertEquals(List.of(), r.audit());
+        IllegalStateException live = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> r.addDevice(DeviceSpec.of("x")));
+        assertEquals("device already registered: x", live.getMessage());
     }
 
     /** Pauses the registration of one name at the seam until resumed. */

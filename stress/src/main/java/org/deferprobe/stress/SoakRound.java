@@ -332,13 +332,7 @@ final class SoakRound {
                     case REMOVE_DEVICE -> engine.unregisterDevice(op.name());
                     case READD_DEVICE -> {
                         engine.unregisterDevice(op.name());
-                        try {
-                            engine.registerDevice(deviceSpec(op.name()));
-                        } catch (IllegalStateException e) {
-                            if (!String.valueOf(e.getMessage()).startsWith("device already registered")) {
-                                throw e;
-                            } // the other re-addition of the same device came first: it is live
-                        }
+                        readd(op.name());
                     }
                     case HOTPLUG -> {
                         engine.registerDevice(deviceSpec(op.name()));
@@ -356,6 +350,30 @@ final class SoakRound {
                 opsEnded.incrementAndGet();
             }
             opsDone.incrementAndGet();
+        }
+    }
+
+    /**
+     * Registers a device again right after an unregistration of it, its own or the other thread's. While that
+     * unregistration runs the name is refused (device_del frees it last): retry until it is free. If the other
+     * thread's re-addition came first, the device is live, which is what this wanted.
+     */
+    private void readd(String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                engine.registerDevice(deviceSpec(name));
+                return;
+            } catch (IllegalStateException e) {
+                String m = String.valueOf(e.getMessage());
+                if (m.startsWith("device already registered")) {
+                    return;
+                }
+                if (!m.startsWith("device still being unregistered") || System.nanoTime() - deadline > 0 || abort) {
+                    throw e;
+                }
+                Thread.yield();
+            }
         }
     }
 
