@@ -141,16 +141,22 @@ abstract class AbstractEngine implements Engine {
      * device_links_unbind_consumers for one consumer, with its supplier's guard held: unbind it and put it back on
      * the deferred list, waiting for the supplier (whose next bind triggers its retry: DL_FLAG_AUTOPROBE_CONSUMER).
      * The kernel-style engines take the consumer's lock inside the supplier's, as the kernel does; the lock-free
-     * engines postpone it until the thread holds no device guard.
+     * engines postpone it until the thread holds no device guard, so the supplier may be bound again by then: the
+     * consumer's binding is valid again and stays. Taking the consumer's guard waits for a probe of it that
+     * passed the supplier check before the withdrawal (DL_STATE_CONSUMER_PROBE); the deferral then has M8's
+     * recheck, as a bind of the supplier may come between the check and the offer.
      */
     void unbindConsumer(Device consumer, Device supplier) {
+        String key = DeviceLinks.key(supplier.name);
+        long triggersBefore = triggerCount.get();
         lockDevice(consumer);
         try {
-            if (consumer.driver != null && !consumer.dead) {
+            if (consumer.driver != null && !consumer.dead && !resources.isPublished(key)) {
                 unbind(consumer);
-                consumer.waitingFor = DeviceLinks.key(supplier.name);
+                consumer.waitingFor = key;
                 consumer.state = DeviceState.DEFERRED;
                 deferredAdd(consumer);
+                afterDefer(consumer, triggersBefore);
             }
         } finally {
             unlockDevice(consumer);
@@ -647,7 +653,7 @@ abstract class AbstractEngine implements Engine {
             List<String> key = List.of(DeviceLinks.key(d.name));
             resources.withdraw(key);
             onWithdrawn(d, key);
-            for (Device c : links.boundConsumers(d)) {
+            for (Device c : links.gatedConsumers(d)) { // each under its guard: bound or probing past the check
                 unbindConsumer(c, d);
             }
         }

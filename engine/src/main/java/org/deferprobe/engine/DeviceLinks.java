@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *    consumers finds every consumer whose check saw the key: the check precedes the bind, the registration
  *    precedes the check).
  * Linearization: a consumer's check, the read of key(S); a supplier's unbind, the withdrawal of key(S), made
- * before its consumers are unbound, so a consumer that checks afterwards defers instead of binding.
+ * before its consumers are unbound, so a consumer that checks afterwards defers instead of binding, and one that
+ * checked before is unbound once its probe returns (the unbind takes its guard).
  */
 final class DeviceLinks {
     /** A character no device or resource name of a scenario holds: keys never collide with resources. */
@@ -97,8 +98,14 @@ final class DeviceLinks {
         return null;
     }
 
-    /** The consumers a supplier's unbind takes down first (device_links_unbind_consumers): bound, link gating. */
-    List<Device> boundConsumers(Device supplier) {
+    /**
+     * The consumers a supplier's unbind takes down first (device_links_unbind_consumers): every one whose link
+     * gates, bound or not. Not only the bound ones: a consumer whose probe passed the check before the
+     * supplier's key was withdrawn is not bound yet, and would bind after. The caller takes each one's guard,
+     * which such a probe holds, and unbinds it if it is bound then (the kernel waits for that probe:
+     * DL_STATE_CONSUMER_PROBE, wait_for_device_probe).
+     */
+    List<Device> gatedConsumers(Device supplier) {
         if (mode != FwDevlink.ON) {
             return List.of();
         }
@@ -106,7 +113,7 @@ final class DeviceLinks {
         if (set == null) {
             return List.of();
         }
-        return set.stream().filter(c -> c.driver != null && !relaxed.contains(pair(c.name, supplier.name))).toList();
+        return set.stream().filter(c -> !c.dead && !relaxed.contains(pair(c.name, supplier.name))).toList();
     }
 
     /** Stops a link from gating its consumer's probe (fw_devlink_relax_link). */

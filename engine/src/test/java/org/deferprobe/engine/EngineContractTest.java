@@ -683,6 +683,47 @@ public abstract class EngineContractTest {
         assertClean(e);
     }
 
+    /**
+     * A supplier unbinds while its consumer's probe runs, after that probe passed device_links_check_suppliers: the
+     * consumer is not bound yet, so a supplier unbind that takes down only bound consumers would miss it, and it
+     * would bind with its supplier gone. The kernel marks the link DL_STATE_CONSUMER_PROBE and
+     * device_links_unbind_consumers waits for the probe (wait_for_device_probe) before unbinding it; here the
+     * supplier's unbind takes each gated consumer's guard, which the probe holds. The soak found it (indexed,
+     * seed 3: supplier-not-bound).
+     */
+    @Test
+    void fwDevlinkOn_aSupplierUnbindingDuringItsConsumersProbeUnbindsTheConsumerOnceItBinds() throws Exception {
+        CountDownLatch inProbe = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Engine e = type.create(EngineConfig.defaults().withFwDevlink(FwDevlink.ON).withProbeHook((device, driver, m) -> {
+            probes.add(device + "<-" + driver);
+            if (device.equals("panel") && inProbe.getCount() > 0) {
+                inProbe.countDown();
+                release.await();
+            }
+        }));
+        engines.add(e);
+        e.registerDriver(DriverSpec.of("regulator"));
+        e.registerDevice(DeviceSpec.of("regulator"));
+        e.registerDriver(DriverSpec.of("panel").async());
+        e.registerDevice(DeviceSpec.of("panel").withSuppliers("regulator"));
+        assertTrue(await(inProbe, 20_000), "panel's probe passed the supplier check and runs");
+        AtomicBoolean unregistered = new AtomicBoolean();
+        Thread unloader = start("unloader", () -> unregistered.set(e.unregisterDriver("regulator")));
+        unloader.join(200); // the regulator's unbind waits for panel's probe (all but global-lock, whose lock it holds)
+        release.countDown();
+        unloader.join(20_000);
+        assertTrue(unregistered.get());
+        quiesce(e);
+        Snapshot s = e.snapshot();
+        assertEquals(Map.of(), s.boundTo(), "panel bound with its supplier unbound");
+        assertEquals(Map.of("panel", "wait for supplier regulator"), s.deferred());
+        assertTrue(e.registerDriver(DriverSpec.of("regulator")));
+        quiesce(e);
+        assertEquals(Map.of("regulator", "regulator", "panel", "panel"), e.snapshot().boundTo());
+        assertClean(e);
+    }
+
     @Test
     void fwDevlinkPermissive_unbindingASupplierLeavesItsConsumersBound() throws Exception {
         Engine e = engine(FwDevlink.PERMISSIVE, false);

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.deferprobe.engine.DeviceSpec;
 import org.deferprobe.engine.DeviceState;
 import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.engine.KnownBug;
 import org.deferprobe.engine.Snapshot;
 import org.deferprobe.engine.Stats;
@@ -24,6 +25,8 @@ import org.deferprobe.engine.Stats;
  *       returned (its own {@code probe-of-dead-device});
  *   <li>{@code probe-after-driver-removal} (M10) and {@code concurrent-probe} (M4): as the model saw them;
  *   <li>{@code counter-mismatch} (M14): probe calls differ from binds + deferrals + failures;
+ *   <li>{@code supplier-not-bound} (M17, fw_devlink on only): a bound device one of whose suppliers (its device
+ *       links) is not bound: its probe was gated on the supplier's bind, and the supplier's unbind unbinds it;
  *   <li>{@code bound-without-supplier} (M15): a device requiring a resource nobody provides, or on a requires
  *       cycle, is bound;
  *   <li>{@code index-leak} (M1): the registry's names and its match index disagree at quiescence (a removed
@@ -45,10 +48,11 @@ final class Invariants {
     }
 
     /**
+     * @param mode       the engine's fw_devlink mode: with {@code on}, supplier-not-bound applies
      * @param endOfPhase every operation of the round so far has returned: every driver the soak registers must
      *                   be registered
      */
-    static List<SoakViolation> check(EngineType type, SoakWorkload w, int round, Snapshot snap,
+    static List<SoakViolation> check(EngineType type, SoakWorkload w, FwDevlink mode, int round, Snapshot snap,
                                      Collection<String> opErrors, boolean endOfPhase) {
         List<SoakViolation> out = new ArrayList<>();
         for (String problem : snap.registryAudit()) {
@@ -94,6 +98,17 @@ final class Invariants {
             DeviceState state = e.getValue();
             DeviceSpec spec = w.deviceByName(dev);
             if (state == DeviceState.BOUND) {
+                if (mode == FwDevlink.ON) { // links gate the probe, and a supplier's unbind unbinds its consumers
+                    for (String supplier : spec.suppliers()) {
+                        DeviceState ss = snap.stateOf(supplier);
+                        if (ss != DeviceState.BOUND) {
+                            out.add(new SoakViolation("supplier-not-bound", round, dev + " is bound though its "
+                                    + "supplier " + supplier + " is " + ss.name().toLowerCase() + " (fw_devlink on: "
+                                    + "device_links_check_suppliers gates its probe on " + supplier + "'s bind, and "
+                                    + supplier + "'s unbind unbinds it first, device_links_unbind_consumers)"));
+                        }
+                    }
+                }
                 if (w.cycleDevices.contains(dev) || spec.requires().stream().anyMatch(w.ghosts::contains)) {
                     out.add(new SoakViolation("bound-without-supplier", round, dev + " is bound though it requires "
                             + spec.requires() + (w.cycleDevices.contains(dev) ? ", a requires cycle" : ", never provided")));

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.engine.KnownBug;
 import org.deferprobe.engine.ProbeHook;
 
@@ -40,7 +41,8 @@ final class Soak {
         String replay(EngineType type, int r) {
             return JAR + " soak --engine " + type.engineName() + " --seed " + seed + " --devices " + devices
                     + " --threads " + threads + " --round " + r + " --duration " + Durations.format(duration)
-                    + (livelock ? " --livelock" : "");
+                    + (livelock ? " --livelock" : "")
+                    + (limits.fwDevlink() == FwDevlink.ON ? "" : " --fw-devlink " + limits.fwDevlink().modeName());
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.FwDevlink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Soaks an engine (or every real engine, one after another) with a seeded random workload: "
                 + "rounds of concurrent registration, driver unload-reload, device removal during async probes and "
-                + "explicit triggers, each checked at quiescence for lost-probe, bound-after-removal, "
+                + "explicit triggers, each checked at quiescence for lost-probe, bound-after-removal, supplier-not-bound, "
                 + "probe-after-driver-removal, concurrent-probe, counter-mismatch and quiescence-timeout, watched for "
                 + "deadlock and livelock, with lock order validated (lock-order).",
                 "Every violation prints the seed, the round and the command that replays it."},
@@ -68,6 +69,11 @@ final class SoakCommand implements Callable<Integer> {
             description = "No progress for this long ends a round as stuck (default: ${DEFAULT-VALUE}).")
     Duration stall;
 
+    @Option(names = "--fw-devlink", paramLabel = "MODE", defaultValue = "on", converter = FwDevlinkMode.class,
+            description = "fw_devlink mode for the workload's supplier links: on (the kernel's default; adds the "
+                    + "supplier-not-bound check), permissive, off (default: ${DEFAULT-VALUE}).")
+    FwDevlink fwDevlink;
+
     @Option(names = "--status", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
             description = "Print a status line this often (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
@@ -86,11 +92,11 @@ final class SoakCommand implements Callable<Integer> {
         long s = seed != null ? seed : System.nanoTime() & 0xffffffL;
         PrintWriter out = spec.commandLine().getOut();
         Soak.Settings settings = new Soak.Settings(s, devices, threads, duration, round, livelock,
-                SoakRound.Limits.defaults().withStall(stall), statusEvery, json);
+                SoakRound.Limits.defaults().withStall(stall).withFwDevlink(fwDevlink), statusEvery, json);
         SoakWorkload w = SoakWorkload.generate(s, devices, livelock);
         if (!json) {
             out.println("soak: seed " + s + ", " + threads + " threads, " + Durations.format(duration) + " per engine, "
-                    + w.describe());
+                    + "fw_devlink " + fwDevlink.modeName() + ", " + w.describe());
             out.flush();
         }
         List<Soak.Summary> sums = new ArrayList<>();

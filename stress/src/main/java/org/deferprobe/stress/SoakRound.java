@@ -19,6 +19,7 @@ import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.DeviceState;
 import org.deferprobe.engine.Engine;
 import org.deferprobe.engine.EngineConfig;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.LockObserver;
 import org.deferprobe.engine.ProbeHook;
@@ -48,16 +49,21 @@ import org.deferprobe.engine.Snapshot;
  * the round ends {@linkplain Result#wedged wedged} and the soak of that engine stops.
  */
 final class SoakRound {
-    /** How a soak waits and when it calls a round stuck. */
-    record Limits(Duration stall, Duration livelockAfter, long livelockProbes, Duration hardLimit, int executorThreads) {
+    /** How a soak waits and when it calls a round stuck, and the engine's executor and fw_devlink mode. */
+    record Limits(Duration stall, Duration livelockAfter, long livelockProbes, Duration hardLimit, int executorThreads,
+                  FwDevlink fwDevlink) {
         static Limits defaults() {
             return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(2), 2_000, Duration.ofSeconds(120),
-                    EngineConfig.DEFAULT_EXECUTOR_THREADS);
+                    EngineConfig.DEFAULT_EXECUTOR_THREADS, FwDevlink.ON);
         }
 
         Limits withStall(Duration d) {
             return new Limits(d, livelockAfter, livelockProbes, hardLimit.compareTo(d) < 0 ? d : hardLimit,
-                    executorThreads);
+                    executorThreads, fwDevlink);
+        }
+
+        Limits withFwDevlink(FwDevlink mode) {
+            return new Limits(stall, livelockAfter, livelockProbes, hardLimit, executorThreads, mode);
         }
     }
 
@@ -136,7 +142,8 @@ final class SoakRound {
     Result run() {
         before = ThreadDumps.liveThreadIds();
         LockObserver observer = lockdep == null ? LockObserver.NONE : lockdep;
-        engine = type.create(new EngineConfig(limits.executorThreads(), this::hook, observer));
+        engine = type.create(new EngineConfig(limits.executorThreads(), this::hook, observer)
+                .withFwDevlink(limits.fwDevlink()));
         int phases = plan.phases().size();
         CountDownLatch[] start = new CountDownLatch[phases];
         CountDownLatch[] done = new CountDownLatch[phases];
@@ -180,7 +187,7 @@ final class SoakRound {
                     v = watch("quiescence after " + PHASES.get(p), () -> engine.awaitQuiescence(Duration.ofMillis(100)));
                     if (v == null) {
                         snap = engine.snapshot();
-                        addNew(violations, Invariants.check(type, w, plan.round(), snap, opErrors,
+                        addNew(violations, Invariants.check(type, w, limits.fwDevlink(), plan.round(), snap, opErrors,
                                 p >= LAST_CHECKER_PHASE)); // every driver is registered from phase 2's end on
                         opErrors.clear();
                     }
@@ -256,7 +263,7 @@ final class SoakRound {
                     Snapshot snap = engine.snapshot();
                     if (opsStarted.get() == started) { // nothing started since: the snapshot is of a quiescent engine
                         midRoundChecks.incrementAndGet();
-                        midRound.addAll(Invariants.check(type, w, plan.round(), snap, List.of(), false));
+                        midRound.addAll(Invariants.check(type, w, limits.fwDevlink(), plan.round(), snap, List.of(), false));
                     }
                 }
             } catch (InterruptedException e) {

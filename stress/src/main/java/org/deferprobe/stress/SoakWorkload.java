@@ -79,6 +79,8 @@ final class SoakWorkload {
     final Set<String> ghosts = new HashSet<>();
     final Set<String> cycleDevices = new HashSet<>();
     final Set<String> orphans = new HashSet<>();
+    /** Devices with supplier links (fw_devlink): each links to the devices it requires. */
+    final Set<String> linked = new HashSet<>();
     private final Map<String, DeviceSpec> byName = new HashMap<>();
 
     private SoakWorkload(long seed, int size, boolean livelock) {
@@ -158,7 +160,14 @@ final class SoakWorkload {
                     childParent.put(child.name(), drv.name());
                 }
             }
-            add(new DeviceSpec(name, bus, List.of(name), requires, List.of(name)), drv);
+            // fw_devlink: half of the devices that need others have links to them (a DT's phandles), which the
+            // model checks before the probe (with fw_devlink on); the probe still looks them up (requires)
+            List<String> links = !requires.isEmpty() && rnd.nextBoolean()
+                    ? requires.stream().filter(r -> !ghosts.contains(r)).toList() : List.of();
+            if (!links.isEmpty()) {
+                linked.add(name);
+            }
+            add(new DeviceSpec(name, bus, List.of(name), requires, List.of(name), links, List.of()), drv);
             if (!orphans.contains(name) && !drv.fails()) {
                 suppliers.add(i);
             }
@@ -311,11 +320,11 @@ final class SoakWorkload {
         long async = drivers.values().stream().filter(d -> d.probe() == org.deferprobe.engine.ProbeType.ASYNC).count();
         long failing = drivers.values().stream().filter(DriverSpec::fails).count();
         return String.format("%d devices (%d drivers, %d async, %d failing, %d late publishers, %d probe-registered "
-                        + "drivers, %d probe-registered devices, %d orphans, %d in cycles, %d hot-plugged, 1 stuck probe"
-                        + "%s), workload %s",
+                        + "drivers, %d probe-registered devices, %d with supplier links, %d orphans, %d in cycles, "
+                        + "%d hot-plugged, 1 stuck probe%s), workload %s",
                 devices.size() + hotplug.size() + tail.size() + stuckPhase.size() + childDeviceParent.size(),
                 drivers.size(), async, failing, lateResources.size(), childParent.size(), childDeviceParent.size(),
-                orphans.size(), cycleDevices.size(), hotplug.size(), livelock ? ", one livelocking probe" : "",
+                linked.size(), orphans.size(), cycleDevices.size(), hotplug.size(), livelock ? ", one livelocking probe" : "",
                 fingerprint());
     }
 }

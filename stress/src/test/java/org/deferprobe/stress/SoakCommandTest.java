@@ -54,6 +54,21 @@ class SoakCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.contains("caught [") && l.contains("B3_REMOVE_VS_ASYNC")), r.out());
     }
 
+    /** The supplier links are in every workload; the mode decides whether they gate, and the replay keeps it. */
+    @Test
+    void everyFwDevlinkModeSoaksAndTheReplayCommandCarriesIt() {
+        for (String mode : List.of("on", "permissive", "off")) {
+            MainTest.Result r = run(args("--engine", "indexed", "--fw-devlink", mode));
+            assertEquals(0, r.status(), r::toString);
+            assertTrue(r.out().contains("fw_devlink " + mode + ", ") && r.out().contains(" with supplier links"),
+                    r.out());
+        }
+        MainTest.Result caught = run(args("--engine", "remove-race", "--fw-devlink", "off"));
+        assertEquals(1, caught.status(), caught::toString);
+        assertTrue(caught.out().lines().anyMatch(l -> l.contains("replay: ") && l.endsWith(" --fw-devlink off")),
+                caught.out());
+    }
+
     @Test
     void replayingOneRound() {
         MainTest.Result r = run(args("--engine", "kernel", "--round", "5"));
@@ -70,6 +85,7 @@ class SoakCommandTest {
         assertBadInput(run("soak", "--engine", "kernel", "--round", "-1"), "--round", "-1");
         assertBadInput(run("soak", "--engine", "kernel", "--seed", "x"), "--seed", "x");
         assertBadInput(run("soak", "--engine", "kernel", "--bogus"), "--bogus");
+        assertBadInput(run("soak", "--engine", "kernel", "--fw-devlink", "strict"), "--fw-devlink", "strict");
         assertBadInput(run("soak"), "--engine");
     }
 
