@@ -2,6 +2,7 @@ package org.deferprobe.engine;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Counts outstanding work for quiescence (M13): running probes, scheduled async attaches, delayed
@@ -34,6 +35,34 @@ class WorkTracker {
 
     long outstanding() {
         return outstanding.get();
+    }
+
+    /**
+     * Waits until at most {@code allowed} pieces of work are outstanding: work that the waiter knows will not end
+     * while it waits (a pending deferred_probe_timeout). The allowance is read before and after the count, and
+     * the smaller one is used, so a piece of work that leaves the allowance meanwhile (the timeout starting to
+     * fire) is waited for. While the allowance is positive no notification comes (only a drop to zero notifies),
+     * so the wait polls every millisecond.
+     */
+    boolean await(Duration timeout, LongSupplier allowed) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (true) {
+                long before = allowed.getAsLong();
+                long n = outstanding.get();
+                long after = allowed.getAsLong();
+                long allowance = Math.min(before, after);
+                if (n <= allowance) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                long ms = allowance > 0 ? 1 : Math.max(1, Math.min(left / 1_000_000, 50));
+                wait(ms);
+            }
+        }
     }
 
     boolean await(Duration timeout) throws InterruptedException {
