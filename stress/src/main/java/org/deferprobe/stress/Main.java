@@ -20,8 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "stress", mixinStandardHelpOptions = true, version = "deferprobe stress 0.1.0",
         description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome (run), "
                 + "soaks engines with seeded random workloads and checks every invariant (soak), "
-                + "or writes a device tree as a JSON scenario (import).",
-        subcommands = {RunCommand.class, SoakCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
+                + "writes a device tree as a JSON scenario (import), "
+                + "or replays a real boot's kernel log on the engines and compares them with it (replay).",
+        subcommands = {RunCommand.class, SoakCommand.class, ImportCommand.class, ReplayCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all ran with no violation and every expectation met",
                 "1:a violation or an unmet expectation on some engine",
@@ -38,7 +40,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (known: run, soak, import, help)");
+        throw new ParameterException(spec.commandLine(), "missing command (known: run, soak, import, replay, help)");
     }
 
     public static void main(String[] args) {

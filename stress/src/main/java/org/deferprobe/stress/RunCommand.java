@@ -109,6 +109,11 @@ final class RunCommand implements Callable<Integer> {
      * order inversion first, before the deadlock it leads to.
      */
     static RunResult supervised(ScenarioRunner runner, EngineType type, Duration timeout) {
+        return supervised(runner, type, timeout, EngineConfig.defaults());
+    }
+
+    /** The same, on an engine made from {@code base} (its events, say) with the lock-order validator added. */
+    static RunResult supervised(ScenarioRunner runner, EngineType type, Duration timeout, EngineConfig base) {
         LockOrderValidator lockdep = new LockOrderValidator(true);
         java.util.Set<Long> before = ThreadDumps.liveThreadIds();
         ScenarioRunner.Watch deadlocks = (millisWithoutProgress, steps) -> {
@@ -120,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", d.threads().subList(0, Math.min(4, d.threads().size())))
                     + (d.threads().size() > 4 ? ", ..." : "");
         };
-        RunResult r = runner.runSupervised(type, EngineConfig.defaults().withLockObserver(lockdep), timeout, deadlocks);
+        RunResult r = runner.runSupervised(type, base.withLockObserver(lockdep), timeout, deadlocks);
         java.util.List<String> first = new java.util.ArrayList<>();
         lockdep.drainRecursions().forEach(line -> first.add("recursive-locking: " + line));
         lockdep.drainInversions().forEach(line -> first.add("lock-order: " + line));
