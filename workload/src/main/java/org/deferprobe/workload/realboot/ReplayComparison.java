@@ -122,6 +122,19 @@ public record ReplayComparison(String engine, List<Row> devices, int sameFinalSt
             warnings.add("the model's deferred_probe_timeout fired after " + fired + " of the " + expected
                     + " drivers the log registered before it: the run was slower than the replay's timeout allows");
         }
+        if (expected >= 0) {
+            Set<String> real = new TreeSet<>();
+            for (BootEvent e : replay.log().events()) {
+                if (e instanceof BootEvent.DeferredProbePending p && replay.devices().containsKey(p.device())) {
+                    real.add(p.device());
+                }
+            }
+            Set<String> model = new TreeSet<>(result.deferredProbePending().keySet());
+            model.retainAll(replay.devices().keySet());
+            if (!real.equals(model)) {
+                warnings.add("the deferred_probe_timeout listed " + model + " as pending, the kernel " + real);
+            }
+        }
         return new ReplayComparison(result.engine(), rows, sameState, sameAttempts, divergences, result.stats(),
                 events.makespanMicros(), result.violations(), result.errors(), warnings);
     }
