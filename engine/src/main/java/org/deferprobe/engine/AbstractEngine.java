@@ -569,17 +569,17 @@ abstract class AbstractEngine implements Engine {
         counters.binds.increment();
         deferredDel(d);
         events.bound(d.name, drv.name);
-        if (links.mode() == FwDevlink.ON) { // device_links_driver_bound: its consumers' links are satisfied
-            List<String> key = List.of(DeviceLinks.key(d.name));
-            resources.publish(key);
-            onPublished(d, key);
-        }
         long delay = drv.spec.publishDelayMicros();
         if (delay == 0) {
-            publish(d);
+            publish(d); // registered by its probe (clk_hw_register, regulator_register ...), before driver_bound
         } else {
             long generation = d.bindGeneration;
             runTrackedLater(() -> publishLater(d, generation), delay);
+        }
+        if (links.mode() == FwDevlink.ON) { // driver_bound's device_links_driver_bound: its consumers' links hold
+            List<String> key = List.of(DeviceLinks.key(d.name));
+            resources.publish(key);
+            onPublished(d, key);
         }
         triggerInternal();
     }
