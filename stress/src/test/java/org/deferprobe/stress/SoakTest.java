@@ -76,10 +76,21 @@ class SoakTest {
         return t.knownBugs().stream().filter(b -> b != KnownBug.B2_LATE_RESOURCE).findFirst().orElseThrow();
     }
 
+    /**
+     * The CI soak of a broken engine, and once more for longer if a loaded machine kept its window shut: a race
+     * caught "within 4 s" on a quiet machine may take longer at a load average of 9 on 2 cores. Still a test that
+     * fails: an engine whose bug is not caught in either run fails it.
+     */
+    static Run soakUntilCaught(EngineType type, long seed, java.util.function.Predicate<Run> caught) {
+        Run r = soak(type, seed, CI_DURATION, false);
+        return caught.test(r) ? r : soak(type, seed, CI_DURATION.multipliedBy(4), false);
+    }
+
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("brokenEnginesAndSeeds")
     void everyBrokenEngineIsCaughtWithItsOwnInvariant(EngineType type, long seed) {
-        Run r = soak(type, seed, CI_DURATION, false);
+        Run r = soakUntilCaught(type, seed, run -> run.summary().failing().stream().anyMatch(v ->
+                v.check().equals(expectedCheck(type)) && v.explainedBy() == ownBug(type)));
         Soak.Summary s = r.summary();
         assertFalse(s.passed(), r.out());
         String check = expectedCheck(type);
@@ -94,9 +105,11 @@ class SoakTest {
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(names = {"RACY_2012", "RACY_2014"})
     void eachB1WindowLosesAProbeThatNoLatePublicationExplains(EngineType type) {
-        Run r = soak(type, SEEDS[0], CI_DURATION, false);
-        assertTrue(r.summary().failing().stream().anyMatch(v -> v.check().equals("lost-probe")
-                && v.explainedBy() == KnownBug.B1_LOST_PROBE && !v.message().contains("published late")), r.out());
+        java.util.function.Predicate<Run> b1 = run -> run.summary().failing().stream().anyMatch(v ->
+                v.check().equals("lost-probe") && v.explainedBy() == KnownBug.B1_LOST_PROBE
+                        && !v.message().contains("published late"));
+        Run r = soakUntilCaught(type, SEEDS[0], b1);
+        assertTrue(b1.test(r), r.out());
     }
 
     @Test
