@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
  * file and field, or the flag; {@value #INTERNAL_ERROR} a bug in the harness itself.
  */
 @Command(name = "stress", mixinStandardHelpOptions = true, version = "deferprobe stress 0.1.0",
-        description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome (run), "
+        description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome (run; with "
+                + "--trace and --html it also draws the run), explains why devices are still deferred (explain), "
                 + "soaks engines with seeded random workloads and checks every invariant (soak), "
                 + "or writes a device tree as a JSON scenario (import).",
-        subcommands = {RunCommand.class, SoakCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ExplainCommand.class, SoakCommand.class, ImportCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all ran with no violation and every expectation met",
                 "1:a violation or an unmet expectation on some engine",
@@ -38,7 +40,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (known: run, soak, import, help)");
+        throw new ParameterException(spec.commandLine(), "missing command (known: run, explain, soak, import, help)");
     }
 
     public static void main(String[] args) {

@@ -298,7 +298,7 @@ public final class Explainer {
             Node p = node(parent, path);
             Cause c = causes(p).isEmpty() ? new Cause(CauseKind.NOT_REGISTERED, device, null, List.of(), device
                     + " is registered by " + parent + "'s probe, and " + parent + " is " + p.state()) : null;
-            return new Node(device, "not registered (its parent " + parent + "'s probe registers it)", null,
+            return new Node(device, "not registered", null,
                     new WaitsFor("parent", parent, List.of(parent)), List.of(p), c, false);
         }
         String how = timeline.wasUnregistered(device) ? "was unregistered by a step" : "was never registered";
@@ -369,6 +369,9 @@ public final class Explainer {
         if (w != null && w.kind().equals("resource")) {
             b.append(pad).append("  waits for resource ").append(w.name()).append(w.providers().isEmpty()
                     ? ", which no device provides" : ", provided by " + String.join(", ", w.providers()))
+                    .append(System.lineSeparator());
+        } else if (w != null && w.kind().equals("parent")) {
+            b.append(pad).append("  registered only by its parent ").append(w.name()).append("'s probe")
                     .append(System.lineSeparator());
         } else if (w != null && w.kind().equals("supplier")) {
             b.append(pad).append("  waits for its supplier ").append(w.name()).append(" to bind (fw_devlink)")

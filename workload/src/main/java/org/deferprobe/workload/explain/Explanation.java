@@ -84,7 +84,11 @@ public record Explanation(String scenario, String engine, int devices, int defer
         }
     }
 
-    /** What a deferred device waits for: a supplier (fw_devlink) or a resource, and who should provide it. */
+    /**
+     * What a device waits for: {@code kind} "supplier" (fw_devlink: that device's bind), "resource" (a resource
+     * its probe looks up), or "parent" (a device that is not registered because only its parent's probe registers
+     * it, M16); {@code providers} are the devices that should provide it.
+     */
     public record WaitsFor(String kind, String name, List<String> providers) {
         public WaitsFor {
             providers = List.copyOf(providers);

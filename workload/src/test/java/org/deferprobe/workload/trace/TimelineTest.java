@@ -36,10 +36,10 @@ class TimelineTest {
              "steps": [{"op": "register-devices"}, {"op": "register-drivers", "names": ["c", "b", "a"]},
                        {"op": "quiesce"}]}""", "chain.json");
 
-    /** seed 001 in small: the provider publishes 20 ms after its probe returned. */
+    /** seed 001 in small: the provider publishes 100 ms after its probe returned. */
     static final Scenario LATE = ScenarioLoader.parse("""
             {"format": 1, "name": "late",
-             "drivers": [{"name": "machine"}, {"name": "dsp", "publishDelayMicros": 20000}],
+             "drivers": [{"name": "machine"}, {"name": "dsp", "publishDelayMicros": 100000}],
              "devices": [{"name": "card", "compatible": ["machine"], "requires": ["component"]},
                          {"name": "dsp.0", "compatible": ["dsp"], "provides": ["component"]}]}""", "late.json");
 
