@@ -1,5 +1,6 @@
 package org.deferprobe.bench;
 
+import org.deferprobe.bench.report.BootBoards;
 import org.deferprobe.bench.report.Compare;
 import org.deferprobe.bench.report.QuickProfile;
 import org.deferprobe.bench.report.Saturation;
@@ -15,6 +16,8 @@ import org.deferprobe.bench.report.Saturation;
  * <li>{@code report DIR}: the table and targets of a past run, computed again from its results.json;</li>
  * <li>{@code saturation [--forks N] [--out DIR] [--registrants N] [--levels ...]}: the churn sweep that finds each
  *     engine's saturation point;</li>
+ * <li>{@code boot --boards PATH[,PATH...] [--fw-devlink on,off] [--probe-micros N] [--forks N] [--out DIR]}: the
+ *     Boot benchmark on real device trees, with intervals and the 1.2x-the-bound targets;</li>
  * <li>anything else: plain JMH ({@code -h}, {@code -l}, {@code -p}, {@code -rf json} ... behave as JMH users
  *     expect).</li>
  * </ul>
@@ -33,6 +36,7 @@ public final class BenchMain {
             case "compare" -> status = Compare.run(rest, System.out, System.err);
             case "report" -> status = QuickProfile.reprint(rest, System.out, System.err);
             case "saturation" -> status = Saturation.run(rest, System.out, System.err);
+            case "boot" -> status = BootBoards.run(rest, System.out, System.err);
             default -> {
                 org.openjdk.jmh.Main.main(args);
                 return;

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.deferprobe.engine.DriverSpec;
 import org.deferprobe.engine.Engine;
 import org.deferprobe.engine.EngineConfig;
+import org.deferprobe.engine.FwDevlink;
+import org.deferprobe.engine.Stats;
 import org.deferprobe.workload.RandomScenarios;
 import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
@@ -32,6 +34,7 @@ import org.openjdk.jmh.runner.IterationType;
 /*
  * How to run:
  *   java -jar benchmarks/target/benchmarks.jar Boot -p engine=floor,global-lock,kernel -p probeMicros=1000
+ *   java -jar benchmarks/target/benchmarks.jar Boot -p source=/tmp/dtbs/juno.dtb,/tmp/dtbs/imx8mq-evk.dtb -p fwDevlink=on,off
  *
  * The quantity: the makespan of a boot, from the first registration to quiescence, run through the
  * ScenarioRunner (register every device, then every driver in a shuffled order, quiesce).
@@ -40,6 +43,10 @@ import org.openjdk.jmh.runner.IterationType;
  *   source=PATH    a .dtb board or a directory of them (a rack), loaded by the device-tree loader; every
  *                  driver gets `probeMicros`, and is async when `async` >= 0.5 (a tree's drivers are sync);
  *                  `devices` is ignored (the tree decides). e.g. -p source=/tmp/dtbs/rockchip
+ *   fwDevlink      on (the kernel's default): a device's suppliers (a tree's phandles) are checked before its
+ *                  probe is called, and one not bound defers it at no probe time; permissive or off: every
+ *                  attempt runs the probe, which looks them up and defers (a random graph has no suppliers).
+ * Secondaries per measurement iteration: probe calls per device and supplier deferrals per device.
  * The engine's executor is as wide as the scenario (the kernel's async domain is unbounded), so the
  * executor size does not cap parallelism below what the graph allows; every one of its threads is started in
  * the per-iteration setup (Engines.prestart), so no thread starts inside the timed boot.
@@ -49,7 +56,8 @@ import org.openjdk.jmh.runner.IterationType;
  * (the runner's bookkeeping and snapshot included) and is reported beside it.
  *
  * Floor: the lower bound for the same scenario: the critical path, the longest dependency chain's probe
- * times (chain x probeMicros for a random graph), computed by RandomScenarios and written to the report
+ * times over requirements, supplier links and probe-registered children (RandomScenarios.criticalPathMicros:
+ * chain x probeMicros when every probe takes probeMicros), computed by RandomScenarios and written to the report
  * folder as lower_bound_us; the floor row measures it physically: that many probe sleeps one after the
  * other on one thread, with no engine (so the sleep overshoot every engine pays is in the floor too).
  */
@@ -76,6 +84,10 @@ public class Boot {
     @Param({"1.0"})
     public double async;
 
+    /** fw_devlink mode: on, permissive or off. */
+    @Param({"on"})
+    public String fwDevlink = "on";
+
     private Scenario scenario;
     /** Devices in the scenario: `devices` for a random graph, what the tree holds otherwise. */
     private int deviceCount;
@@ -85,10 +97,16 @@ public class Boot {
     private boolean measuring;
     private int iteration;
     private long lastMakespanMicros;
+    private long prestartProbeCalls;
+    private long prestartSupplierDeferrals;
+    private long lastProbeCalls;
+    private long lastSupplierDeferrals;
+    private FwDevlink mode;
 
     @Setup(Level.Trial)
     public void setUp() {
         Engines.requireKnown(engine);
+        mode = FwDevlink.byName(fwDevlink);
         if ("random".equals(source)) {
             scenario = RandomScenarios.generate(2026, devices, 3, async, probeMicros);
         } else {
@@ -98,6 +116,7 @@ public class Boot {
                 return allAsync ? timed.async() : timed;
             });
         }
+        scenario = scenario.withFwDevlink(mode);
         deviceCount = scenario.devices().size();
         chain = RandomScenarios.longestChain(scenario);
         lowerBoundMicros = RandomScenarios.criticalPathMicros(scenario);
@@ -114,9 +133,13 @@ public class Boot {
 
     void freshEngine() {
         if (!Engines.isFloor(engine)) {
-            EngineConfig config = EngineConfig.defaults().withExecutorThreads(Math.max(1, Math.min(deviceCount, 1024)));
+            EngineConfig config = EngineConfig.defaults().withExecutorThreads(Math.max(1, Math.min(deviceCount, 1024)))
+                    .withFwDevlink(mode);
             eng = Engines.create(engine, config);
             Engines.prestart(eng, config.executorThreads());
+            Stats prestart = eng.snapshot().stats(); // its throw-away probes are not the boot's
+            prestartProbeCalls = prestart.probeCalls();
+            prestartSupplierDeferrals = prestart.supplierDeferrals();
         }
     }
 
@@ -132,6 +155,8 @@ public class Boot {
                     + deviceCount + "; violations " + r.violations() + "; deferred " + r.deferred().keySet());
         }
         lastMakespanMicros = r.makespanMicros();
+        lastProbeCalls = r.stats().probeCalls() - prestartProbeCalls;
+        lastSupplierDeferrals = r.stats().supplierDeferrals() - prestartSupplierDeferrals;
         return lastMakespanMicros;
     }
 
@@ -150,7 +175,14 @@ public class Boot {
     @TearDown(Level.Iteration)
     public void closeEngine() {
         if (measuring) {
-            ReportSink.iteration("Boot", params(), "makespan_us", iteration++, lastMakespanMicros);
+            ReportSink.iteration("Boot", params(), "makespan_us", iteration, lastMakespanMicros);
+            if (eng != null) {
+                ReportSink.iteration("Boot", params(), "probes_per_device", iteration,
+                        lastProbeCalls / (double) deviceCount);
+                ReportSink.iteration("Boot", params(), "supplier_deferrals_per_device", iteration,
+                        lastSupplierDeferrals / (double) deviceCount);
+            }
+            iteration++;
         }
         if (eng != null) {
             eng.close();
@@ -160,10 +192,22 @@ public class Boot {
 
     Map<String, String> params() {
         return Map.of("engine", engine, "source", source, "devices", String.valueOf(devices), "probeMicros",
-                String.valueOf(probeMicros), "async", String.valueOf(async));
+                String.valueOf(probeMicros), "async", String.valueOf(async), "fwDevlink", fwDevlink);
     }
 
     long lowerBoundMicros() {
         return lowerBoundMicros;
+    }
+
+    long lastProbeCalls() {
+        return lastProbeCalls;
+    }
+
+    long lastSupplierDeferrals() {
+        return lastSupplierDeferrals;
+    }
+
+    int deviceCount() {
+        return deviceCount;
     }
 }

@@ -234,20 +234,34 @@ class BenchmarksSmokeTest {
         assertThrows(IllegalStateException.class, s::setUp);
     }
 
+    /**
+     * With fw_devlink on, a tree's suppliers gate the probes: each device's probe is called once, and the deferrals
+     * are supplier deferrals; off, the probes look the suppliers up themselves, and defer.
+     */
     @Test
     void bootLoadsADeviceTreeSourceAndRefusesAMissingOne() {
-        Boot b = new Boot();
-        b.engine = "kernel";
-        b.source = "../scenarios/devicetree/example-board.dtb";
-        b.devices = 10;
-        b.probeMicros = 1;
-        b.async = 1.0;
-        b.setUp();
-        b.freshEngine();
-        try {
-            assertTrue(b.boot() > 0);
-        } finally {
-            b.closeEngine();
+        for (String mode : List.of("on", "off")) {
+            Boot b = new Boot();
+            b.engine = "kernel";
+            b.source = "../scenarios/devicetree/example-board.dtb";
+            b.devices = 10;
+            b.probeMicros = 1;
+            b.async = 1.0;
+            b.fwDevlink = mode;
+            b.setUp();
+            b.freshEngine();
+            try {
+                assertTrue(b.boot() > 0);
+                if (mode.equals("on")) {
+                    assertEquals(b.deviceCount(), b.lastProbeCalls(), "one probe call per device");
+                    assertTrue(b.lastSupplierDeferrals() > 0, "the example board's consumers wait for suppliers");
+                } else {
+                    assertEquals(0, b.lastSupplierDeferrals());
+                    assertTrue(b.lastProbeCalls() > b.deviceCount(), "probes that looked a supplier up and deferred");
+                }
+            } finally {
+                b.closeEngine();
+            }
         }
         Boot missing = new Boot();
         missing.engine = "floor";

@@ -140,7 +140,9 @@ abstract class AbstractEngine implements Engine {
     /**
      * device_links_unbind_consumers for one consumer, with its supplier's guard held: unbind it and put it back on
      * the deferred list, waiting for the supplier (whose next bind triggers its retry: DL_FLAG_AUTOPROBE_CONSUMER).
-     * The kernel-style engines take the consumer's lock inside the supplier's, as the kernel does; the lock-free
+     * The kernel-style engines take the consumer's lock inside the supplier's: a departure, since the kernel drops
+     * the supplier's lock around device_links_unbind_consumers and re-checks dev->driver after taking it again
+     * (__device_release_driver's device_links_busy loop); the lock-free
      * engines postpone it until the thread holds no device guard, so the supplier may be bound again by then: the
      * consumer's binding is valid again and stays. Taking the consumer's guard waits for a probe of it that
      * passed the supplier check before the withdrawal (DL_STATE_CONSUMER_PROBE); the deferral then has M8's
@@ -570,17 +572,17 @@ abstract class AbstractEngine implements Engine {
         counters.binds.increment();
         deferredDel(d);
         events.bound(d.name, drv.name);
-        if (links.mode() == FwDevlink.ON) { // device_links_driver_bound: its consumers' links are satisfied
-            List<String> key = List.of(DeviceLinks.key(d.name));
-            resources.publish(key);
-            onPublished(d, key);
-        }
         long delay = drv.spec.publishDelayMicros();
         if (delay == 0) {
-            publish(d);
+            publish(d); // registered by its probe (clk_hw_register, regulator_register ...), before driver_bound
         } else {
             long generation = d.bindGeneration;
             runTrackedLater(() -> publishLater(d, generation), delay);
+        }
+        if (links.mode() == FwDevlink.ON) { // driver_bound's device_links_driver_bound: its consumers' links hold
+            List<String> key = List.of(DeviceLinks.key(d.name));
+            resources.publish(key);
+            onPublished(d, key);
         }
         triggerInternal();
     }

@@ -75,20 +75,31 @@ public final class RandomScenarios {
     }
 
     /**
-     * The number of devices on the longest requires chain (a device with no requirement is a chain of 1).
-     * A requirement no device provides adds nothing.
+     * The number of devices on the longest dependency chain (a device with no dependency is a chain of 1), under
+     * the rules of {@link #criticalPathMicros} with every probe counting 1.
      *
-     * @throws IllegalArgumentException naming a device on a requires cycle
+     * @throws IllegalArgumentException naming a device on a dependency cycle
      */
     public static int longestChain(Scenario scenario) {
         return (int) longestPath(scenario, false);
     }
 
     /**
-     * The sum of probe times (sleep plus spin, of the first driver matching each device) along the heaviest
-     * requires chain: no engine can bind every device sooner, however parallel (the Boot floor).
+     * The lower bound of a boot's makespan: the heaviest chain of probe times (sleep plus spin, of the first driver
+     * matching each device) no engine can beat, however parallel. A device's probe ends its probe time after it
+     * starts, and it starts no sooner than
+     * <ul>
+     *   <li>the end of the earliest probe of a provider of each resource it requires (a requirement no device
+     *       provides adds nothing);</li>
+     *   <li>the end of each supplier's probe (its device links; with fw_devlink on the probe is not called before);</li>
+     *   <li>the start of its parent's probe, if it is among a device's {@code children} (the parent's probe
+     *       registers it before sleeping: SimulatedProbe; an engine that attaches it only after the parent's
+     *       probe returned pays the parent's probe time on top).</li>
+     * </ul>
+     * Devices a driver's {@code registersDevices} adds are not in the bound (their parent is not known before
+     * the run).
      *
-     * @throws IllegalArgumentException naming a device on a requires cycle
+     * @throws IllegalArgumentException naming a device on a dependency cycle
      */
     public static long criticalPathMicros(Scenario scenario) {
         return longestPath(scenario, true);
@@ -96,50 +107,77 @@ public final class RandomScenarios {
 
     private static long longestPath(Scenario scenario, boolean weighted) {
         Map<String, List<DeviceSpec>> providers = new HashMap<>();
-        for (DeviceSpec d : scenario.devices()) {
+        Map<String, DeviceSpec> byName = new HashMap<>();
+        Map<String, DeviceSpec> parentOf = new HashMap<>();
+        List<DeviceSpec> all = new ArrayList<>();
+        List<DeviceSpec> todo = new ArrayList<>(scenario.devices());
+        while (!todo.isEmpty()) { // the listed devices and their children, at any depth
+            DeviceSpec d = todo.remove(todo.size() - 1);
+            if (byName.putIfAbsent(d.name(), d) != null) {
+                continue;
+            }
+            all.add(d);
+            for (DeviceSpec c : d.children()) {
+                parentOf.put(c.name(), d);
+                todo.add(c);
+            }
+        }
+        for (DeviceSpec d : all) {
             for (String r : d.provides()) {
                 providers.computeIfAbsent(r, k -> new ArrayList<>()).add(d);
             }
         }
-        Map<String, Long> weight = new HashMap<>();
-        for (DeviceSpec d : scenario.devices()) {
-            weight.put(d.name(), weighted ? probeMicrosOf(scenario, d) : 1L);
+        Graph g = new Graph(providers, byName, parentOf, new HashMap<>(), new HashMap<>(), new HashMap<>());
+        for (DeviceSpec d : all) {
+            g.weight.put(d.name(), weighted ? probeMicrosOf(scenario, d) : 1L);
         }
-        Map<String, Long> memo = new HashMap<>();
-        Map<String, Boolean> onPath = new HashMap<>();
         long best = 0;
-        for (DeviceSpec d : scenario.devices()) {
-            best = Math.max(best, depth(d, providers, weight, memo, onPath));
+        for (DeviceSpec d : all) {
+            best = Math.max(best, end(d, g));
         }
         return best;
     }
 
-    /** Depth of d: its weight plus the deepest provider of any requirement (recursive, memoized; depth is the chain length). */
-    private static long depth(DeviceSpec d, Map<String, List<DeviceSpec>> providers, Map<String, Long> weight,
-                              Map<String, Long> memo, Map<String, Boolean> onPath) {
-        Long known = memo.get(d.name());
+    private record Graph(Map<String, List<DeviceSpec>> providers, Map<String, DeviceSpec> byName,
+                         Map<String, DeviceSpec> parentOf, Map<String, Long> weight, Map<String, Long> memo,
+                         Map<String, Boolean> onPath) {
+    }
+
+    /** When d's probe ends at the earliest (recursive, memoized; with weights 1, the chain length). */
+    private static long end(DeviceSpec d, Graph g) {
+        Long known = g.memo.get(d.name());
         if (known != null) {
             return known;
         }
-        if (onPath.putIfAbsent(d.name(), Boolean.TRUE) != null) {
-            throw new IllegalArgumentException("requires cycle through device " + d.name());
+        if (g.onPath.putIfAbsent(d.name(), Boolean.TRUE) != null) {
+            throw new IllegalArgumentException("dependency cycle through device " + d.name());
         }
-        long deepest = 0;
+        long start = 0;
         for (String r : d.requires()) {
             // the earliest provider determines when r appears: take the shallowest of several providers
             long earliest = Long.MAX_VALUE;
-            for (DeviceSpec p : providers.getOrDefault(r, List.of())) {
+            for (DeviceSpec p : g.providers.getOrDefault(r, List.of())) {
                 if (!p.name().equals(d.name())) {
-                    earliest = Math.min(earliest, depth(p, providers, weight, memo, onPath));
+                    earliest = Math.min(earliest, end(p, g));
                 }
             }
             if (earliest != Long.MAX_VALUE) {
-                deepest = Math.max(deepest, earliest);
+                start = Math.max(start, earliest);
             }
         }
-        onPath.remove(d.name());
-        long result = deepest + weight.get(d.name());
-        memo.put(d.name(), result);
+        for (String s : d.suppliers()) {
+            DeviceSpec supplier = g.byName.get(s);
+            if (supplier != null) {
+                start = Math.max(start, end(supplier, g));
+            }
+        }
+        DeviceSpec parent = g.parentOf.get(d.name());
+        if (parent != null) {
+            start = Math.max(start, end(parent, g) - g.weight.get(parent.name()));
+        }
+        g.onPath.remove(d.name());
+        long result = start + g.weight.get(d.name());
+        g.memo.put(d.name(), result);
         return result;
     }
 

@@ -70,6 +70,22 @@ class RandomScenariosTest {
         assertEquals(1100, RandomScenarios.criticalPathMicros(s), "a then d is the heaviest chain");
     }
 
+    /** A supplier link waits for the supplier's probe to end; a child of a device starts with its parent's probe. */
+    @Test
+    void suppliersAndChildrenInTheCriticalPath() {
+        DeviceSpec phy = DeviceSpec.of("phy").withChildren(DeviceSpec.of("phy-port"));
+        Scenario s = new Scenario("links", List.of(DriverSpec.of("clk").withProbeMicros(100),
+                DriverSpec.of("phy").withProbeMicros(1000), DriverSpec.of("phy-port").withProbeMicros(10),
+                DriverSpec.of("usb").withProbeMicros(1)),
+                List.of(DeviceSpec.of("clk"), phy.withSuppliers("clk"),
+                        DeviceSpec.of("usb").withSuppliers("phy-port")), Scenario.DEFAULT_STEPS, null);
+        // clk 0-100, phy 100-1100, its child phy-port registered at 100: 100-110, usb 110-111
+        assertEquals(1100, RandomScenarios.criticalPathMicros(s));
+        Scenario deeper = s.mapDrivers(d -> d.name().equals("usb") ? d.withProbeMicros(5000) : d);
+        assertEquals(5110, RandomScenarios.criticalPathMicros(deeper), "clk, phy's start, phy-port, usb");
+        assertEquals(3, RandomScenarios.longestChain(s), "clk, phy (with its child), usb");
+    }
+
     @Test
     void randomGraphChainTimesProbeIsTheCriticalPath() {
         Scenario s = RandomScenarios.generate(11, 400, 3, 0.5, 100);

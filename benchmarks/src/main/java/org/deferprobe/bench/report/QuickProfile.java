@@ -78,7 +78,8 @@ public final class QuickProfile {
         // 1 thread (the allocation target); contended storms (-t 4, 16 ...) in full runs
         plans.add(new ForkRunner.Plan("TriggerStorm", Map.of("deferred", "100"), 1, true, 1, TimeValue.milliseconds(300), 3,
                 TimeValue.milliseconds(200)));
-        plans.add(new ForkRunner.Plan("Boot", Map.of("source", "random", "devices", "200", "probeMicros", "1000", "async", "1.0"),
+        plans.add(new ForkRunner.Plan("Boot", Map.of("source", "random", "devices", "200", "probeMicros", "1000", "async", "1.0",
+                "fwDevlink", "on"),
                 1, false, 2, null, 4, null));
         return plans;
     }

@@ -108,6 +108,10 @@ public final class Table {
                 sec.put("makespan_per_bound", makespanUs.ratio(bound));
                 double sec1 = secondsPer(s.unit());
                 sec.put("jmh_call_ms", b.estimate(s, Bootstrap.median(Series.PRIMARY)).map(v -> v * sec1 * 1e3));
+                if (!Engines.isFloor(s.engine())) {
+                    sec.put("probes_per_device", b.estimate(s, Bootstrap.mean("probes_per_device")));
+                    sec.put("supplier_deferrals_per_device", b.estimate(s, Bootstrap.mean("supplier_deferrals_per_device")));
+                }
             }
             default -> {
                 figure = b.estimate(s, Bootstrap.median(Series.PRIMARY));

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deferprobe.engine.EngineType;
+import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
 import org.deferprobe.workload.ScenarioRunner;
@@ -26,8 +27,10 @@ import org.deferprobe.workload.ScenarioRunner;
  * <pre>
  * java -cp workload/target/classes:engine/target/classes \
  *     org.deferprobe.workload.devicetree.BoardSurvey DIR [--engines global-lock,kernel] [--probe-micros N]
- *     [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack] [--warmup N]
+ *     [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack] [--warmup N] [--fw-devlink on|permissive|off]
  * </pre>
+ *
+ * {@code --fw-devlink} sets the mode of every scenario (default: on, the kernel's).
  *
  * {@code --warmup N} runs each board N times per engine, unreported, before the run it reports (JIT warm-up).
  *
@@ -57,6 +60,7 @@ public final class BoardSurvey {
         boolean markdown;
         boolean rack;
         int warmup;
+        FwDevlink fwDevlink = FwDevlink.ON;
 
         Options(String[] args) {
             for (int i = 0; i < args.length; i++) {
@@ -70,6 +74,7 @@ public final class BoardSurvey {
                     case "--markdown" -> markdown = true;
                     case "--rack" -> rack = true;
                     case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
+                    case "--fw-devlink" -> fwDevlink = FwDevlink.byName(value(args, ++i, a));
                     default -> {
                         if (a.startsWith("--") || dir != null) {
                             throw new IllegalArgumentException("unexpected argument " + a);
@@ -80,7 +85,7 @@ public final class BoardSurvey {
             }
             if (dir == null) {
                 throw new IllegalArgumentException("usage: BoardSurvey DIR [--engines a,b] [--probe-micros N]"
-                        + " [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack] [--warmup N]");
+                        + " [--timeout SECONDS] [--only a.dtb,b.dtb] [--markdown] [--rack] [--warmup N] [--fw-devlink MODE]");
             }
         }
 
@@ -98,6 +103,9 @@ public final class BoardSurvey {
             List<String> loadErrors = new ArrayList<>();
             Map<EngineType, Integer> allBound = new LinkedHashMap<>();
             engines.forEach(e -> allBound.put(e, 0));
+            Map<EngineType, long[]> sums = new LinkedHashMap<>(); // makespan us, probe calls, supplier deferrals
+            engines.forEach(e -> sums.put(e, new long[3]));
+            long deviceTotal = 0;
             if (markdown) {
                 out.println("| board | devices | drivers | supplier edges | relaxed | depth | "
                         + engines.stream().map(e -> e.engineName() + " makespan / probe calls")
@@ -108,7 +116,7 @@ public final class BoardSurvey {
                 Scenario scenario;
                 DeviceTreeStats stats;
                 try {
-                    scenario = DeviceTreeScenario.load(file, probeMicros);
+                    scenario = DeviceTreeScenario.load(file, probeMicros).withFwDevlink(fwDevlink);
                     stats = DeviceTreeScenario.stats(file);
                 } catch (DeviceTreeException e) {
                     loadErrors.add(e.getMessage());
@@ -116,6 +124,7 @@ public final class BoardSurvey {
                     continue;
                 }
                 loaded++;
+                deviceTotal += scenario.devices().size();
                 StringBuilder line = new StringBuilder();
                 if (markdown) {
                     line.append(String.format("| %s | %d | %d | %d | %d | %d |", stats.board(), stats.devices(),
@@ -134,20 +143,28 @@ public final class BoardSurvey {
                     if (all) {
                         allBound.merge(engine, 1, Integer::sum);
                     }
+                    long[] sum = sums.get(engine);
+                    sum[0] += r.makespanMicros();
+                    sum[1] += r.stats().probeCalls();
+                    sum[2] += r.stats().supplierDeferrals();
                     line.append(markdown
                             ? String.format(" %s%.1f ms / %d |", all ? "" : "NOT BOUND ", r.makespanMicros() / 1000.0,
                             r.stats().probeCalls())
-                            : String.format("  %s: %s %d/%d %.1f ms probes %d", engine.engineName(),
-                            all ? "bound" : "NOT BOUND", r.bound().size(), scenario.devices().size(),
-                            r.makespanMicros() / 1000.0, r.stats().probeCalls()));
+                            : String.format("  %s: %s %d/%d %.1f ms probes %d supplier-deferrals %d",
+                            engine.engineName(), all ? "bound" : "NOT BOUND", r.bound().size(),
+                            scenario.devices().size(), r.makespanMicros() / 1000.0, r.stats().probeCalls(),
+                            r.stats().supplierDeferrals()));
                 }
                 out.println(line);
             }
             boolean ok = loadErrors.isEmpty();
             out.printf("total: %d .dtb files, %d loaded, %d rejected%n", files.size(), loaded, loadErrors.size());
             for (EngineType engine : engines) {
-                out.printf("total: %s: every device bound on %d of %d loaded boards%n", engine.engineName(),
-                        allBound.get(engine), loaded);
+                long[] sum = sums.get(engine);
+                out.printf("total: %s: every device bound on %d of %d loaded boards (fw_devlink %s); summed over the "
+                                + "boards: makespan %.1f ms, probe calls %d, supplier deferrals %d, for %d devices%n",
+                        engine.engineName(), allBound.get(engine), loaded, fwDevlink.modeName(), sum[0] / 1000.0,
+                        sum[1], sum[2], deviceTotal);
                 ok &= allBound.get(engine) == loaded;
             }
             if (rack) {
@@ -160,23 +177,26 @@ public final class BoardSurvey {
             long t0 = System.nanoTime();
             Scenario scenario;
             try {
-                scenario = DeviceTreeScenario.rack(Fdt.fileName(dir), files, probeMicros);
+                scenario = DeviceTreeScenario.rack(Fdt.fileName(dir), files, probeMicros).withFwDevlink(fwDevlink);
             } catch (DeviceTreeException e) {
                 out.println("rack: " + e.getMessage());
                 return false;
             }
-            out.printf("rack: %s: %d devices, %d drivers, loaded in %.1f s%n", scenario.name(),
-                    scenario.devices().size(), scenario.drivers().size(), (System.nanoTime() - t0) / 1e9);
+            out.printf("rack: %s: %d devices (%d registered by their parent's probe), %d drivers, fw_devlink %s, "
+                            + "loaded in %.1f s%n", scenario.name(), scenario.devices().size(),
+                    scenario.devicesRegisteredByProbes().size(), scenario.drivers().size(), fwDevlink.modeName(),
+                    (System.nanoTime() - t0) / 1e9);
             boolean ok = true;
             for (EngineType engine : engines) {
                 RunResult r = new ScenarioRunner(scenario).run(engine, timeout);
                 boolean all = r.passed() && r.bound().size() == scenario.devices().size();
                 ok &= all;
-                out.printf("rack: %s: %s %d/%d, makespan %.1f ms, probe calls %d, deferrals %d, triggers %d, "
-                                + "passes %d, violations %s, errors %d%n", engine.engineName(),
+                out.printf("rack: %s: %s %d/%d, makespan %.1f ms, probe calls %d, deferrals %d, supplier deferrals %d, "
+                                + "triggers %d, passes %d, violations %s, errors %d%n", engine.engineName(),
                         all ? "all bound" : "NOT ALL BOUND", r.bound().size(), scenario.devices().size(),
                         r.makespanMicros() / 1000.0, r.stats().probeCalls(), r.stats().deferrals(),
-                        r.stats().triggers(), r.stats().passes(), r.violations(), r.errors().size());
+                        r.stats().supplierDeferrals(), r.stats().triggers(), r.stats().passes(), r.violations(),
+                        r.errors().size());
             }
             return ok;
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Rules 1-6 of docs/scenario-format.md, "Device trees", one family at a time on trees built in Java. */
+/** Rules 1-7 of docs/scenario-format.md, "Device trees", one family at a time on trees built in Java. */
 class DeviceTreeScenarioTest {
 
     static Scenario load(FdtWriter.N root) {
@@ -296,6 +296,65 @@ class DeviceTreeScenarioTest {
         assertEquals(new DeviceTreeStats("b.dtb", 5, 2, 4, 0, 3), st);
         assertEquals(4, st.requires());
         assertEquals(0, DeviceTreeScenario.statsOf("e.dtb", FdtWriter.write(root())).depth());
+    }
+
+    // ---- rule 7: who registers a device
+
+    static List<String> childrenOf(Scenario s, String device) {
+        return devices(s).get(device).children().stream().map(DeviceSpec::name).toList();
+    }
+
+    @Test
+    void childrenOfTheDefaultBusesArePopulatedAtBootOthersByTheirParentsProbe() {
+        Scenario s = load(root().child(
+                node("soc").compat("vendor,soc", "simple-bus").child(
+                        node("uart").compat("acme,uart"),
+                        node("syscon").compat("acme,syscon", "simple-mfd").child(node("reboot").compat("acme,reboot")),
+                        node("amba").compat("arm,amba-bus").child(node("dma").compat("arm,pl330")),
+                        node("i2c").compat("acme,i2c").child(
+                                node("eeprom").compat("atmel,24c02").child(node("cell").compat("acme,nvmem-cell")),
+                                node("mux").child(node("sensor").compat("acme,sensor")))),
+                node("isa").compat("isa").child(node("rtc").compat("acme,rtc"))));
+        assertEquals(List.of("/soc/i2c/eeprom", "/soc/i2c/mux/sensor"), childrenOf(s, "/soc/i2c"),
+                "of_i2c_register_devices: the controller's probe registers them, through non-device nodes too");
+        assertEquals(List.of("/soc/i2c/eeprom/cell"), childrenOf(s, "/soc/i2c/eeprom"));
+        for (String atBoot : List.of("/soc", "/soc/uart", "/soc/syscon", "/soc/syscon/reboot", "/soc/amba",
+                "/soc/amba/dma", "/soc/i2c", "/isa", "/isa/rtc")) {
+            assertTrue(!s.devicesRegisteredByProbes().contains(atBoot), atBoot + " is of_platform_populate's");
+        }
+        assertEquals(java.util.Set.of("/soc/i2c/eeprom", "/soc/i2c/eeprom/cell", "/soc/i2c/mux/sensor"),
+                s.devicesRegisteredByProbes());
+        assertEquals(List.of(), childrenOf(s, "/soc/syscon"), "simple-mfd is a default bus");
+    }
+
+    @Test
+    void aReferenceToOnesOwnDescendantDeviceIsNoLink() {
+        Scenario s = load(root().child(
+                node("pmic").compat("acme,pmic").cells("interrupt-parent", 1).cells("extcon", 2).child(
+                        node("gpio").compat("acme,pmic-gpio").phandle(1).cells("#interrupt-cells", 2),
+                        node("charger").compat("acme,charger").phandle(2))));
+        assertEquals(List.of(), requires(s, "/pmic"),
+                "a child node can't be a functional dependency for the parent node (of_link_to_phandle)");
+    }
+
+    /**
+     * A controller needs a clock whose provider needs a device the controller's probe registers: the child waits for
+     * its parent's probe, which is part of the cycle, so the cycle is relaxed like any other and the board binds.
+     */
+    @Test
+    void aCycleThroughAParentsProbeIsRelaxedAndTheBoardBinds() throws Exception {
+        Scenario s = load(root().child(
+                node("ctrl").compat("acme,ctrl").cells("clocks", 1).child(
+                        node("phy").compat("acme,phy").phandle(2)),
+                node("clk").compat("acme,clk").phandle(1).cells("#clock-cells", 0).cells("extcon", 2)));
+        assertEquals(List.of(), requires(s, "/ctrl"));
+        assertEquals(List.of(), requires(s, "/clk"));
+        assertEquals(List.of("/ctrl/phy"), childrenOf(s, "/ctrl"));
+        for (org.deferprobe.engine.EngineType type : org.deferprobe.engine.EngineType.real()) {
+            org.deferprobe.workload.RunResult r = new org.deferprobe.workload.ScenarioRunner(s)
+                    .run(type, java.time.Duration.ofSeconds(20));
+            assertEquals(List.of("/clk", "/ctrl", "/ctrl/phy"), r.bound(), type.engineName() + ": " + r);
+        }
     }
 
     @Test
