@@ -66,6 +66,25 @@ public record Recording(long startNanos, List<Lane> lanes) {
         }
     }
 
+    /**
+     * The events that began at or after {@code nanos}, time zero moved to the first of them (a benchmark's warm-up
+     * work on the same engine left out); lanes left empty are dropped.
+     */
+    public Recording since(long nanos) {
+        List<Lane> kept = new java.util.ArrayList<>();
+        long zero = Long.MAX_VALUE;
+        for (Lane l : lanes) {
+            List<Event> events = l.events().stream().filter(e -> e.start() >= nanos).toList();
+            for (Event e : events) {
+                zero = Math.min(zero, e.start());
+            }
+            if (!events.isEmpty()) {
+                kept.add(new Lane(l.id(), l.thread(), events));
+            }
+        }
+        return new Recording(zero == Long.MAX_VALUE ? nanos : zero, kept);
+    }
+
     /** Every event of every lane. */
     public long eventCount() {
         return lanes.stream().mapToLong(l -> l.events().size()).sum();

@@ -49,7 +49,8 @@ public final class TimelineHtml {
     public static String page(String title, List<String> lines, List<String> sections) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
-                .append("</title>\n<style>").append(css()).append("</style></head><body>\n<h1>").append(esc(title))
+                .append("</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222;background:#fff}")
+                .append(css()).append("</style></head><body>\n<h1>").append(esc(title))
                 .append("</h1>\n");
         if (!lines.isEmpty()) {
             h.append("<ul>");
@@ -61,10 +62,9 @@ public final class TimelineHtml {
         return h.append("</body></html>\n").toString();
     }
 
-    /** The page's style, for embedding the sections in another page. */
+    /** The style of the legend and the sections, for embedding them in another page. */
     public static String css() {
-        return "body{font-family:sans-serif;margin:24px;color:#222;background:#fff}"
-                + ".tl-legend span{display:inline-block;margin-right:18px;font-size:13px}"
+        return ".tl-legend span{display:inline-block;margin-right:18px;font-size:13px}"
                 + ".tl-legend i{display:inline-block;width:22px;height:10px;margin-right:5px;vertical-align:middle}"
                 + ".tl-run{margin:18px 0 30px 0}.tl-run p{font-size:13px;margin:4px 0}"
                 + ".tl-run ol{font-size:12px;margin:4px 0 0 0}";
