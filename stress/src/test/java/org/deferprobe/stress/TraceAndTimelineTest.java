@@ -101,6 +101,23 @@ class TraceAndTimelineTest {
     }
 
     @Test
+    void checkTraceConfirmsARunsTraceAndNamesTheProblemsOfABrokenOne() throws IOException {
+        Path trace = dir.resolve("ok.json");
+        assertEquals(0, run("run", "--scenario", BOARD.toString(), "--engine", "kernel", "--trace", trace.toString())
+                .status());
+        MainTest.Result ok = run("check-trace", trace.toString());
+        assertEquals(0, ok.status(), ok::toString);
+        assertTrue(ok.out().startsWith(trace + ": conforms; "), ok.out());
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"traceEvents\":[{\"name\":\"a\",\"ph\":\"X\",\"ts\":0,\"dur\":10,\"pid\":1,\"tid\":1},"
+                + "{\"name\":\"b\",\"ph\":\"X\",\"ts\":5,\"dur\":10,\"pid\":1,\"tid\":1}]}");
+        MainTest.Result bad = run("check-trace", broken.toString());
+        assertEquals(1, bad.status(), bad::toString);
+        assertTrue(bad.out().contains("1 problem(s)") && bad.out().contains("overlaps a"), bad.out());
+        assertBadInput(run("check-trace", dir.resolve("none.json").toString()), "none.json");
+    }
+
+    @Test
     void deferralsFailuresPassesAndSupplierWaitsAreInTheTrace() throws IOException {
         Path trace = dir.resolve("mixed.trace.json");
         MainTest.Result r = run("run", "--scenario", mixed().toString(), "--engine", "kernel", "--trace", trace.toString());

@@ -16,7 +16,7 @@ import org.deferprobe.workload.RunResult;
  * horizontal one, every probe attempt a bar coloured by its outcome (bound, deferred, failed), fw_devlink's
  * deferrals (no probe called) as dots, the deferred passes and triggers on a strip of their own, and the critical
  * path highlighted: its rows shaded, its attempts outlined, a dashed line from the moment each of its devices had
- * everything it needed to the start of the probe that bound it (the time the engine took to retry it), and a line
+ * everything it needed to the start of the probe that bound it (the engine's share of the wait), and a line
  * from each step to the next. Self-contained: inline SVG and CSS, no script, nothing from a network; every bar has a
  * tooltip ({@code <title>}).
  *
@@ -78,7 +78,7 @@ public final class TimelineHtml {
                 + "<span><i style=\"background:#999;height:3px\"></i>dot: deferred on a supplier (no probe called)</span>"
                 + "<span><i style=\"background:" + PASS + "\"></i>deferred pass; ticks: triggers</span>"
                 + "<span><i style=\"background:" + CRITICAL_ROW + ";outline:2px solid " + CRITICAL
-                + "\"></i>critical path; dashed: had everything, waiting for the retry that bound it</span></div>\n";
+                + "\"></i>critical path; dashed: had everything, waiting for the probe that bound it</span></div>\n";
     }
 
     /** One engine: a heading, the figures, the chart and the critical path as a list. */
@@ -101,8 +101,8 @@ public final class TimelineHtml {
             Timeline.PathStep last = path.get(path.size() - 1);
             h.append("<p>Critical path: ").append(path.size()).append(" probes, ending with ")
                     .append(esc(last.attempt().device())).append(" bound at ").append(ms(last.attempt().end() - t0))
-                    .append("; ").append(ms(waited)).append(" of it spent waiting for a retry after everything needed "
-                            + "was there.</p>\n");
+                    .append("; ").append(ms(waited)).append(" of it between a device having everything it needed "
+                            + "and the start of the probe that bound it (the engine's share).</p>\n");
         }
         h.append(svg(run, path));
         if (!path.isEmpty()) {
