@@ -26,10 +26,14 @@ import org.deferprobe.workload.Scenario;
  * <p>What a successful attempt of device D waited for, each the latest such event before it: D's registration
  * and its driver's (before the attempt began); with fw_devlink on, each supplier's bind (before the attempt began:
  * the link check precedes the probe); each required resource's publication (before the attempt ended: the probe
- * looks its resources up inside). The latest of them is when D had everything it needed: its <em>ready</em> time.
+ * looks its resources up inside); and the probe its thread ran before (a registration walks a driver's devices one
+ * after another, a deferred pass its list). The latest of them is when D could have been probed: its <em>ready</em>
+ * time.
  *
  * <p>The critical path is the chain that ends at the run's last bind, walked back from each attempt to whatever
- * it waited for last: a supplier's or a provider's successful attempt; for a device or driver registered by a probe
+ * it waited for last: a supplier's or a provider's successful attempt, the probe its thread ran before it (which
+ * may have deferred or failed), the probe after which the trigger of its deferred pass came; for a device or driver
+ * registered by a probe
  * (M11, M16), the probe that registered it; for one registered by a step, the previous probe on the registering
  * thread (a step's sync probes run inside its registration calls, one after another). It stops at the first
  * registration of a thread. The time between a step's ready time and its attempt's start is the engine's: the
@@ -60,23 +64,33 @@ public final class Timeline {
     }
 
     /** What a successful attempt waited for. */
-    public enum EnablerKind { REGISTERED, DRIVER_REGISTERED, SUPPLIER_BOUND, RESOURCE_PUBLISHED, LINK_RELAXED }
+    public enum EnablerKind {
+        REGISTERED, DRIVER_REGISTERED, THREAD_BUSY, PASS_TRIGGERED, SUPPLIER_BOUND, RESOURCE_PUBLISHED, LINK_RELAXED
+    }
 
     /**
      * One thing a successful attempt waited for.
      *
-     * @param name     the device (REGISTERED), driver (DRIVER_REGISTERED), supplier (SUPPLIER_BOUND), resource
-     *                 (RESOURCE_PUBLISHED) or supplier whose link the deferred_probe_timeout relaxed (LINK_RELAXED)
+     * @param name     the device (REGISTERED), driver (DRIVER_REGISTERED), the device whose probe the thread ran
+     *                 before (THREAD_BUSY), the device whose probe the trigger of the pass followed (PASS_TRIGGERED,
+     *                 null if none: an explicit trigger before any probe), supplier (SUPPLIER_BOUND), resource (RESOURCE_PUBLISHED) or supplier
+     *                 whose link the deferred_probe_timeout relaxed (LINK_RELAXED)
      * @param provider the device whose bind or publication it was; null for registrations and relaxed links
      * @param bind     the supplier's bind (SUPPLIER_BOUND), or the provider's bind that published, at once or late
-     * @param publication the publication (RESOURCE_PUBLISHED)
+     * @param publication the publication (RESOURCE_PUBLISHED; PASS_TRIGGERED by a late publication)
+     * @param previous the probe its thread ran before it (THREAD_BUSY), or the probe the trigger followed
+     *                 (PASS_TRIGGERED)
      */
     public record Enabler(EnablerKind kind, String name, String provider, long time, int lane, Bind bind,
-                          Publication publication) {
+                          Publication publication, Attempt previous) {
         public String describe() {
             return switch (kind) {
                 case REGISTERED -> "registered";
                 case DRIVER_REGISTERED -> "driver " + name + " registered";
+                case THREAD_BUSY -> "its thread done with the probe of " + name;
+                case PASS_TRIGGERED -> "deferred pass triggered" + (publication != null ? " by the late publication of "
+                        + String.join(", ", publication.resources()) + " by " + name
+                        : name == null ? "" : " after the probe of " + name);
                 case SUPPLIER_BOUND -> "supplier " + name + " bound";
                 case RESOURCE_PUBLISHED -> "resource " + name + " published by " + provider
                         + (publication.late() ? " (late, after its probe returned)" : "");
@@ -111,7 +125,8 @@ public final class Timeline {
     private final Map<String, List<long[]>> driverRegistrationsOf = new HashMap<>();
     private final Map<String, List<Long>> supplierDeferralsOf = new HashMap<>();
     private final Map<Integer, List<Attempt>> attemptsOnLane = new HashMap<>();
-    private final List<Long> triggers = new ArrayList<>();
+    /** {time, lane} of every trigger, by time. */
+    private final List<long[]> triggers = new ArrayList<>();
     /** Registrations minus unregistrations, per driver. */
     private final Map<String, Integer> driverNet = new HashMap<>();
     private final Set<String> unregistered = new HashSet<>();
@@ -205,7 +220,7 @@ public final class Timeline {
                             .add(e.start());
                     case DRIVER_UNREGISTERED -> driverNet.merge(e.driver(), -1, Integer::sum);
                     case DEVICE_UNREGISTERED -> unregistered.add(e.device());
-                    case TRIGGERED -> triggers.add(e.start());
+                    case TRIGGERED -> triggers.add(new long[] {e.start(), lane.id()});
                     case PROBE_TIMEOUT -> timeoutAt = e.start();
                     case PROBING_ENABLED -> probingEnabledAt = e.start();
                     default -> {
@@ -220,7 +235,7 @@ public final class Timeline {
         bindsOf.values().forEach(l -> l.sort(Comparator.comparingLong(Bind::time)));
         registrationsOf.values().forEach(l -> l.sort(Comparator.comparingLong(r -> r[0])));
         driverRegistrationsOf.values().forEach(l -> l.sort(Comparator.comparingLong(r -> r[0])));
-        Collections.sort(triggers);
+        triggers.sort(Comparator.comparingLong(t -> t[0]));
         passes.sort(Comparator.comparingLong(Pass::start));
         for (int i = 0; i < published.size(); i++) {
             Recording.Event e = published.get(i);
@@ -307,8 +322,9 @@ public final class Timeline {
         return Collections.unmodifiableList(passes);
     }
 
+    /** When each trigger happened, in order. */
     public List<Long> triggers() {
-        return Collections.unmodifiableList(triggers);
+        return triggers.stream().map(t -> t[0]).toList();
     }
 
     public List<Publication> publications() {
@@ -408,32 +424,60 @@ public final class Timeline {
         return recording.lastNanos();
     }
 
-    /** Everything a successful attempt waited for; empty for an attempt that did not bind. */
+    /**
+     * Everything an attempt waited for: its registration, its driver's, the probe its thread ran before it, and for
+     * an attempt of a deferred pass the trigger that queued the pass; for a successful attempt also its suppliers'
+     * binds and its resources' publications.
+     */
     public List<Enabler> enablers(Attempt a) {
-        if (a.outcome() != Outcome.BOUND) {
-            return List.of();
-        }
         List<Enabler> out = new ArrayList<>();
         long[] reg = latestAt(registrationsOf.get(a.device()), a.start());
         if (reg != null) {
-            out.add(new Enabler(EnablerKind.REGISTERED, a.device(), null, reg[0], (int) reg[1], null, null));
+            out.add(new Enabler(EnablerKind.REGISTERED, a.device(), null, reg[0], (int) reg[1], null, null, null));
         }
         long[] drv = latestAt(driverRegistrationsOf.get(a.driver()), a.start());
         if (drv != null) {
-            out.add(new Enabler(EnablerKind.DRIVER_REGISTERED, a.driver(), null, drv[0], (int) drv[1], null, null));
+            out.add(new Enabler(EnablerKind.DRIVER_REGISTERED, a.driver(), null, drv[0], (int) drv[1], null, null, null));
         }
+        Attempt before = previous(a.lane(), a.start());
+        if (before != null) {
+            out.add(new Enabler(EnablerKind.THREAD_BUSY, before.device(), null, before.end(), a.lane(), null, null, before));
+        }
+        Pass pass = passAround(a);
+        long[] trigger = pass == null ? null : latestAt(triggers, pass.start());
+        if (trigger != null) {
+            int lane = (int) trigger[1];
+            Attempt by = enclosing(lane, trigger[0]);
+            by = by != null ? by : previous(lane, trigger[0]);
+            Publication late = latestLatePublication(lane, trigger[0]);
+            if (late != null && (by == null || late.time() > by.end())) { // a late publication's own trigger (M6)
+                Bind b = latest(bindsOf.get(late.device()), late.time());
+                out.add(new Enabler(EnablerKind.PASS_TRIGGERED, late.device(), late.device(), trigger[0], lane, b, late,
+                        b == null ? null : b.attempt()));
+            } else {
+                out.add(new Enabler(EnablerKind.PASS_TRIGGERED, by == null ? null : by.device(), null, trigger[0], lane,
+                        null, null, by));
+            }
+        }
+        out.addAll(dependencies(a));
+        return out;
+    }
+
+    /** The suppliers' binds and the resources' publications a successful attempt waited for; none for others. */
+    private List<Enabler> dependencies(Attempt a) {
         DeviceSpec spec = devices.get(a.device());
-        if (spec == null) {
-            return out;
+        if (a.outcome() != Outcome.BOUND || spec == null) {
+            return List.of();
         }
+        List<Enabler> out = new ArrayList<>();
         if (linksGate) {
             for (String s : spec.suppliers()) {
                 Bind b = latest(bindsOf.get(s), a.start());
                 if (b != null) {
                     out.add(new Enabler(EnablerKind.SUPPLIER_BOUND, s, s, b.time(), b.attempt() == null ? -1
-                            : b.attempt().lane(), b, null));
+                            : b.attempt().lane(), b, null, null));
                 } else if (timeoutAt >= 0 && timeoutAt <= a.start()) {
-                    out.add(new Enabler(EnablerKind.LINK_RELAXED, s, null, timeoutAt, -1, null, null));
+                    out.add(new Enabler(EnablerKind.LINK_RELAXED, s, null, timeoutAt, -1, null, null, null));
                 }
             }
         }
@@ -441,7 +485,7 @@ public final class Timeline {
             Publication p = latestPublication(publicationsOf.get(r), a.end());
             if (p != null) {
                 Bind b = latest(bindsOf.get(p.device()), p.time());
-                out.add(new Enabler(EnablerKind.RESOURCE_PUBLISHED, r, p.device(), p.time(), p.lane(), b, p));
+                out.add(new Enabler(EnablerKind.RESOURCE_PUBLISHED, r, p.device(), p.time(), p.lane(), b, p, null));
             }
         }
         return out;
@@ -469,7 +513,7 @@ public final class Timeline {
                 continue;
             }
             Set<Object> sources = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Enabler e : enablers(a)) {
+            for (Enabler e : dependencies(a)) {
                 if (e.kind() == EnablerKind.SUPPLIER_BOUND && e.bind().attempt() != null && sources.add(e.bind().attempt())) {
                     out.add(new Flow(e.bind().attempt(), null, a, e.name() + " -> " + a.device()));
                 } else if (e.kind() == EnablerKind.RESOURCE_PUBLISHED && e.publication().host() != a) {
@@ -523,8 +567,37 @@ public final class Timeline {
                 Attempt by = enclosing(e.lane(), e.time());
                 yield by != null ? by : previous(e.lane(), e.time());
             }
+            case THREAD_BUSY, PASS_TRIGGERED -> e.previous();
             case LINK_RELAXED -> null;
         };
+    }
+
+    /** The latest late publication on a lane at or before t, or null. */
+    private Publication latestLatePublication(int lane, long t) {
+        Publication best = null;
+        for (Publication p : publications) {
+            if (p.time() > t) {
+                break;
+            }
+            if (p.late() && p.lane() == lane) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** The deferred pass an attempt ran in (on its lane, around its start), or null. */
+    private Pass passAround(Attempt a) {
+        Pass best = null;
+        for (Pass p : passes) {
+            if (p.start() > a.start()) {
+                break;
+            }
+            if (p.lane() == a.lane() && p.end() >= a.start()) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     /** The attempt on a lane that ended last before time t, or null. */
