@@ -13,9 +13,9 @@ import java.util.Objects;
  * @param provides   resources published when it binds (or later, see {@link DriverSpec#publishDelayMicros()})
  * @param suppliers  devices it links to as a consumer (fw_devlink's links from firmware): with
  *                   {@link FwDevlink#ON} it defers before its probe is called while one of them is not bound
- * @param children   devices its probe registers, whichever driver binds it (M16: its firmware subnodes that no
- *                   bus populates, as an i2c or spi controller's probe registers the devices on its bus); they are
- *                   registered by nothing else
+ * @param children   devices its probe registers at its end, once it has everything it needs, whichever driver binds
+ *                   it (M16: its firmware subnodes that no bus populates, as an i2c or spi controller's probe
+ *                   registers the devices on its bus in i2c_add_adapter); they are registered by nothing else
  */
 public record DeviceSpec(String name, String bus, List<String> compatible, List<String> requires, List<String> provides,
                          List<String> suppliers, List<DeviceSpec> children) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * {@link #registersDevices()} (M16: they attach at once, as device_add's synchronous attach does; dwc3's glue
  * populates its children first), register the drivers of {@link #registersDrivers()} (M11), check the
  * device's requirements (M15), sleep {@link #probeMicros()} (waiting on hardware), spin {@link #spinMicros()}
- * (CPU work), then return fail if {@link #fails()}, defer naming the first missing requirement, or bound. A
+ * (CPU work), then return fail if {@link #fails()}, defer naming the first missing requirement, or register the
+ * device's own {@link DeviceSpec#children()} (M16, at the end of a probe that has everything) and bind. A
  * probe that defers or fails unregisters the devices it registered (its error path); so does unbinding the
  * device later. The window between the check and the return is the one in which a trigger is lost without
  * the M8 recheck (B1, 2014).

@@ -29,11 +29,8 @@ final class SimulatedProbe {
                 engine.violation("probe-after-driver-removal", drv.name + " probed " + d.name + " after unregisterDriver returned");
             }
             DriverSpec spec = drv.spec;
-            for (DeviceSpec child : d.spec.children()) {
-                engine.registerChildDevice(d, child); // M16: its firmware subnodes (of_i2c_register_devices, ...)
-            }
             for (DeviceSpec child : spec.registersDevices()) {
-                engine.registerChildDevice(d, child); // M16: device_add from probe, attached at once
+                engine.registerChildDevice(d, child); // M16: device_add before the lookups (dwc3's glue, optee)
             }
             for (DriverSpec child : spec.registersDrivers()) {
                 engine.registerDriver(child); // M11: false when already registered, which is fine
@@ -48,6 +45,11 @@ final class SimulatedProbe {
             if (missing != null) {
                 d.waitingFor = missing;
                 return ProbeOutcome.DEFERRED;
+            }
+            for (DeviceSpec child : d.spec.children()) {
+                // M16: its firmware subnodes, once it has its resources and its hardware is up, at the end of
+                // its probe (of_i2c_register_devices from i2c_add_adapter, of_platform_populate from an MFD)
+                engine.registerChildDevice(d, child);
             }
             return ProbeOutcome.BOUND;
         } catch (Throwable t) {

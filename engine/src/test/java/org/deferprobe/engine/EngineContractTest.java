@@ -791,14 +791,19 @@ public abstract class EngineContractTest {
         e.registerDevice(DeviceSpec.of("late", "never"));
         e.registerDriver(DriverSpec.of("late"));
         long armed = System.nanoTime();
-        e.lateInitcall(Duration.ofMillis(400));
+        e.lateInitcall(Duration.ofMillis(1000));
+        // a module loaded well into the timeout: its registration must push the expiry past armed + 1000 ms
+        // (a gap in time is what is under test; slowness only makes the expiry later, never earlier)
+        Thread.sleep(300);
+        assertEquals(List.of(), fired, "the timeout fired before the module's registration: this machine stalled");
         long registered = System.nanoTime();
         e.registerDriver(DriverSpec.of("module-loaded-later")); // deferred_probe_extend_timeout
         quiesce(e);
         assertEquals(1, fired.size(), "fired once");
-        assertTrue(fired.get(0) - registered >= TimeUnit.MILLISECONDS.toNanos(400),
-                "pushed back to 400 ms after the registration, not after late_initcall ("
-                        + (fired.get(0) - armed) / 1_000_000 + " ms after it)");
+        assertTrue(fired.get(0) - registered >= TimeUnit.MILLISECONDS.toNanos(1000),
+                "pushed back to 1000 ms after the registration, not left at 1000 ms after late_initcall ("
+                        + (fired.get(0) - armed) / 1_000_000 + " ms after it, the registration "
+                        + (registered - armed) / 1_000_000 + " ms after it)");
         assertEquals(Map.of("late", "waiting for never"), e.snapshot().deferredProbePending());
     }
 

@@ -92,9 +92,8 @@ public final class RandomScenarios {
      *   <li>the end of the earliest probe of a provider of each resource it requires (a requirement no device
      *       provides adds nothing);</li>
      *   <li>the end of each supplier's probe (its device links; with fw_devlink on the probe is not called before);</li>
-     *   <li>the start of its parent's probe, if it is among a device's {@code children} (the parent's probe
-     *       registers it before sleeping: SimulatedProbe; an engine that attaches it only after the parent's
-     *       probe returned pays the parent's probe time on top).</li>
+     *   <li>the end of its parent's probe, if it is among a device's {@code children} (the parent's probe
+     *       registers it at its end, once it has everything: SimulatedProbe).</li>
      * </ul>
      * Devices a driver's {@code registersDevices} adds are not in the bound (their parent is not known before
      * the run).
@@ -173,7 +172,7 @@ public final class RandomScenarios {
         }
         DeviceSpec parent = g.parentOf.get(d.name());
         if (parent != null) {
-            start = Math.max(start, end(parent, g) - g.weight.get(parent.name()));
+            start = Math.max(start, end(parent, g));
         }
         g.onPath.remove(d.name());
         long result = start + g.weight.get(d.name());

@@ -70,7 +70,7 @@ class RandomScenariosTest {
         assertEquals(1100, RandomScenarios.criticalPathMicros(s), "a then d is the heaviest chain");
     }
 
-    /** A supplier link waits for the supplier's probe to end; a child of a device starts with its parent's probe. */
+    /** A supplier link waits for the supplier's probe to end; so does a child of a device, registered at its end. */
     @Test
     void suppliersAndChildrenInTheCriticalPath() {
         DeviceSpec phy = DeviceSpec.of("phy").withChildren(DeviceSpec.of("phy-port"));
@@ -79,11 +79,11 @@ class RandomScenariosTest {
                 DriverSpec.of("usb").withProbeMicros(1)),
                 List.of(DeviceSpec.of("clk"), phy.withSuppliers("clk"),
                         DeviceSpec.of("usb").withSuppliers("phy-port")), Scenario.DEFAULT_STEPS, null);
-        // clk 0-100, phy 100-1100, its child phy-port registered at 100: 100-110, usb 110-111
-        assertEquals(1100, RandomScenarios.criticalPathMicros(s));
+        // clk 0-100, phy 100-1100, its child phy-port registered at 1100: 1100-1110, usb 1110-1111
+        assertEquals(1111, RandomScenarios.criticalPathMicros(s));
         Scenario deeper = s.mapDrivers(d -> d.name().equals("usb") ? d.withProbeMicros(5000) : d);
-        assertEquals(5110, RandomScenarios.criticalPathMicros(deeper), "clk, phy's start, phy-port, usb");
-        assertEquals(3, RandomScenarios.longestChain(s), "clk, phy (with its child), usb");
+        assertEquals(6110, RandomScenarios.criticalPathMicros(deeper), "clk, phy, phy-port, usb");
+        assertEquals(4, RandomScenarios.longestChain(s), "clk, phy, phy-port, usb");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.deferprobe.engine.EngineConfig;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.workload.RunResult;
@@ -138,7 +139,7 @@ public final class BoardSurvey {
                     for (int w = 0; w < warmup; w++) {
                         new ScenarioRunner(scenario).run(engine, timeout);
                     }
-                    RunResult r = new ScenarioRunner(scenario).run(engine, timeout);
+                    RunResult r = supervised(scenario, engine, timeout); // a livelock is a violation, not a hang
                     boolean all = r.passed() && r.bound().size() == scenario.devices().size();
                     if (all) {
                         allBound.merge(engine, 1, Integer::sum);
@@ -188,7 +189,7 @@ public final class BoardSurvey {
                     (System.nanoTime() - t0) / 1e9);
             boolean ok = true;
             for (EngineType engine : engines) {
-                RunResult r = new ScenarioRunner(scenario).run(engine, timeout);
+                RunResult r = supervised(scenario, engine, timeout);
                 boolean all = r.passed() && r.bound().size() == scenario.devices().size();
                 ok &= all;
                 out.printf("rack: %s: %s %d/%d, makespan %.1f ms, probe calls %d, deferrals %d, supplier deferrals %d, "
@@ -200,6 +201,11 @@ public final class BoardSurvey {
             }
             return ok;
         }
+    }
+
+    private static RunResult supervised(Scenario scenario, EngineType engine, Duration timeout) {
+        return new ScenarioRunner(scenario).runSupervised(engine, EngineConfig.defaults(), timeout,
+                ScenarioRunner.Watch.NONE);
     }
 
     /** Every .dtb under a directory, recursively, sorted by file name. */
