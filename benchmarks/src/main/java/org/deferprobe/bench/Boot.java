@@ -46,7 +46,9 @@ import org.openjdk.jmh.runner.IterationType;
  *   fwDevlink      on (the kernel's default): a device's suppliers (a tree's phandles) are checked before its
  *                  probe is called, and one not bound defers it at no probe time; permissive or off: every
  *                  attempt runs the probe, which looks them up and defers (a random graph has no suppliers).
- * Secondaries per measurement iteration: probe calls per device and supplier deferrals per device.
+ * Secondaries per measurement iteration: probe calls per device, supplier deferrals per device, and the CPU
+ * time the whole JVM spent during the boot (com.sun.management.OperatingSystemMXBean's process CPU time, read
+ * before and after the runner's call): divided by the cores, a second lower bound the critical path ignores.
  * The engine's executor is as wide as the scenario (the kernel's async domain is unbounded), so the
  * executor size does not cap parallelism below what the graph allows; every one of its threads is started in
  * the per-iteration setup (Engines.prestart), so no thread starts inside the timed boot.
@@ -97,6 +99,9 @@ public class Boot {
     private boolean measuring;
     private int iteration;
     private long lastMakespanMicros;
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private long lastCpuMicros;
     private long prestartProbeCalls;
     private long prestartSupplierDeferrals;
     private long lastProbeCalls;
@@ -149,7 +154,9 @@ public class Boot {
             lastMakespanMicros = chainOfSleeps();
             return lastMakespanMicros;
         }
+        long cpuBefore = OS.getProcessCpuTime();
         RunResult r = new ScenarioRunner(scenario).run(eng, Duration.ofSeconds(120));
+        lastCpuMicros = (OS.getProcessCpuTime() - cpuBefore) / 1_000;
         if (!r.passed() || r.bound().size() != deviceCount) {
             throw new IllegalStateException(engine + " boot of " + scenario.name() + " bound " + r.bound().size() + " of "
                     + deviceCount + "; violations " + r.violations() + "; deferred " + r.deferred().keySet());
@@ -181,6 +188,7 @@ public class Boot {
                         lastProbeCalls / (double) deviceCount);
                 ReportSink.iteration("Boot", params(), "supplier_deferrals_per_device", iteration,
                         lastSupplierDeferrals / (double) deviceCount);
+                ReportSink.iteration("Boot", params(), "cpu_ms", iteration, lastCpuMicros / 1000.0);
             }
             iteration++;
         }

@@ -370,6 +370,11 @@ abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public boolean awaitDeviceProbe(Duration timeout) throws InterruptedException {
+        return work.await(timeout, boot::pendingTimeoutWork);
+    }
+
+    @Override
     public Snapshot snapshot() {
         Map<String, DeviceState> states = new TreeMap<>();
         Map<String, String> deferred = new TreeMap<>();

@@ -116,6 +116,15 @@ final class BootPhases {
         }
     }
 
+    /**
+     * The outstanding work an armed timeout holds while it is pending (scheduled, not started): 1, else 0. Its
+     * count is held from the arming until its work function has ended; only the pending part is excluded by
+     * {@link Engine#awaitDeviceProbe}, which is why a handed-off timeout reads 0 here while still counted.
+     */
+    synchronized long pendingTimeoutWork() {
+        return timeout != null ? 1 : 0;
+    }
+
     /** "deferred probe pending" as printed when the timeout fired: device to reason; empty before. */
     Map<String, String> pending() {
         return Collections.unmodifiableMap(pending);

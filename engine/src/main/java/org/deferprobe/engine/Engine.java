@@ -73,6 +73,18 @@ public interface Engine extends AutoCloseable {
     void lateInitcall(Duration deferredProbeTimeout) throws InterruptedException;
 
     /**
+     * wait_for_device_probe (drivers/base/dd.c): waits until no probe runs, no deferred work is queued or running,
+     * and no async attach or delayed publication is scheduled. Unlike {@link #awaitQuiescence} it does not wait for
+     * a deferred_probe_timeout armed by {@link #lateInitcall} that has not fired yet, as the kernel's function does
+     * not (it flushes the deferred work and waits for the probes in flight): a boot that loads its modules one by
+     * one settles after each of them this way while the timeout stays armed and is pushed back by each registration.
+     * Once the timeout has started to fire, its work is waited for like any other.
+     *
+     * @return true if settled, false if the timeout elapsed first
+     */
+    boolean awaitDeviceProbe(Duration timeout) throws InterruptedException;
+
+    /**
      * Waits for quiescence (M13): no probe running, no deferred work queued or running, no async attach
      * and no delayed publication scheduled.
      *

@@ -2,6 +2,7 @@ package org.deferprobe.engine;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Counts outstanding work for quiescence (M13): running probes, scheduled async attaches, delayed
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 class WorkTracker {
     private final AtomicLong outstanding = new AtomicLong();
+    /** Waiters that allow some work to remain ({@link #await(Duration, LongSupplier)}): they need a drop to one. */
+    private volatile int partialWaiters;
 
     void begin() {
         outstanding.incrementAndGet();
@@ -23,7 +26,7 @@ class WorkTracker {
 
     void end() {
         long left = outstanding.decrementAndGet();
-        if (left == 0) {
+        if (left == 0 || (left == 1 && partialWaiters > 0)) {
             synchronized (this) {
                 notifyAll();
             }
@@ -34,6 +37,38 @@ class WorkTracker {
 
     long outstanding() {
         return outstanding.get();
+    }
+
+    /**
+     * Waits until at most {@code allowed} pieces of work are outstanding: work that the waiter knows will not end
+     * while it waits (a pending deferred_probe_timeout). The allowance is read before and after the count, and
+     * the smaller one is used, so a piece of work that leaves the allowance meanwhile (the timeout starting to
+     * fire) is waited for. An allowance is at most one: {@link #end} notifies on a drop to one only while such a
+     * waiter is registered (a volatile read on that transition, nothing on the others); no lost wake-up, as the
+     * waiter registers before it checks and checks and waits under the monitor that the notification takes.
+     */
+    boolean await(Duration timeout, LongSupplier allowed) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            partialWaiters++; // under the monitor: waiters never race each other on it
+            try {
+                while (true) {
+                    long before = allowed.getAsLong();
+                    long n = outstanding.get();
+                    long after = allowed.getAsLong();
+                    if (n <= Math.min(before, after)) {
+                        return true;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    wait(Math.max(1, Math.min(left / 1_000_000, 50)));
+                }
+            } finally {
+                partialWaiters--;
+            }
+        }
     }
 
     boolean await(Duration timeout) throws InterruptedException {

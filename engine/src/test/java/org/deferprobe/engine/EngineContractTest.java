@@ -877,6 +877,36 @@ public abstract class EngineContractTest {
         assertEquals(List.of("consumer"), unregistered);
     }
 
+    @Test
+    void awaitDeviceProbe_waitsForProbesInFlightButNotForAPendingTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Engine e = type.create(EngineConfig.defaults().withExecutorThreads(8).withBootPhases(true)
+                .withProbeHook((device, driver, missing) -> {
+                    if (device.equals("slow")) {
+                        try {
+                            release.await();
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }));
+        engines.add(e);
+        e.registerDevice(DeviceSpec.of("late", "never"));
+        e.registerDriver(DriverSpec.of("late"));
+        e.lateInitcall(Duration.ofMinutes(10)); // armed, and it will not fire during this test
+        e.registerDevice(DeviceSpec.of("slow"));
+        e.registerDriver(DriverSpec.of("slow").async()); // its probe waits on the latch, on the executor
+        assertFalse(e.awaitDeviceProbe(Duration.ofMillis(20)), "a probe is still in flight");
+        release.countDown();
+        assertTrue(e.awaitDeviceProbe(QUIESCE), "settled although the timeout is still pending");
+        Snapshot s = e.snapshot();
+        assertEquals(DeviceState.BOUND, s.stateOf("slow"));
+        assertEquals(Map.of("late", "waiting for never"), s.deferred());
+        assertEquals(Map.of(), s.deferredProbePending(), "the timeout has not fired");
+        assertFalse(e.awaitQuiescence(Duration.ZERO), "quiescence still waits for the armed timeout (M13)");
+        assertClean(e);
+    }
+
     // ------------------------------------------------------------------ M16: probes that register devices
 
     @Test

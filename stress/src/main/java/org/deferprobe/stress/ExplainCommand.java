@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.deferprobe.engine.DeviceSpec;
+import org.deferprobe.engine.EngineConfig;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.workload.RunResult;
@@ -110,7 +111,7 @@ final class ExplainCommand implements Callable<Integer> {
         boolean deferred = false;
         for (EngineType type : engine.types()) {
             RunRecorder recorder = new RunRecorder();
-            RunResult r = RunCommand.supervised(runner, type, timeout, recorder);
+            RunResult r = RunCommand.supervised(runner, type, timeout, EngineConfig.defaults().withEvents(recorder));
             Timeline timeline = Timeline.of(scenario, FwDevlink.ON, recorder.recording());
             Explanation x = Explainer.explain(r, timeline, type, devices);
             out.print(json ? jsonLine(x) + System.lineSeparator() : Explainer.text(x));

@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
                 + "--trace and --html it also draws the run), explains why devices are still deferred (explain), "
                 + "checks a trace file against the Trace Event Format (check-trace), "
                 + "soaks engines with seeded random workloads and checks every invariant (soak), "
-                + "or writes a device tree as a JSON scenario (import).",
+                + "writes a device tree as a JSON scenario (import), "
+                + "or replays a real boot's kernel log on the engines and compares them with it (replay).",
         subcommands = {RunCommand.class, ExplainCommand.class, CheckTraceCommand.class, SoakCommand.class,
-            ImportCommand.class, CommandLine.HelpCommand.class},
+                ImportCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all ran with no violation and every expectation met",
                 "1:a violation or an unmet expectation on some engine",
@@ -42,7 +43,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command (known: run, explain, check-trace, soak, import, help)");
+                "missing command (known: run, explain, check-trace, soak, import, replay, help)");
     }
 
     public static void main(String[] args) {

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.deferprobe.engine.EngineConfig;
-import org.deferprobe.engine.EngineEvents;
 import org.deferprobe.engine.EngineType;
 import org.deferprobe.engine.FwDevlink;
 import org.deferprobe.workload.RunResult;
@@ -119,7 +118,8 @@ final class RunCommand implements Callable<Integer> {
         try (outputs) {
             for (EngineType type : engine.types()) {
                 RunRecorder recorder = outputs.wanted() ? new RunRecorder() : null;
-                RunResult r = supervised(runner, type, timeout, recorder == null ? EngineEvents.NONE : recorder);
+                RunResult r = supervised(runner, type, timeout, recorder == null ? EngineConfig.defaults()
+                        : EngineConfig.defaults().withEvents(recorder));
                 out.println(json ? jsonLine(r) : summary(r));
                 out.flush();
                 passed &= r.passed();
@@ -221,7 +221,12 @@ final class RunCommand implements Callable<Integer> {
      * one is found; a lockdep-style validator (with acquisition sites) reports a recursive acquisition or a lock
      * order inversion first, before the deadlock it leads to.
      */
-    static RunResult supervised(ScenarioRunner runner, EngineType type, Duration timeout, EngineEvents events) {
+    static RunResult supervised(ScenarioRunner runner, EngineType type, Duration timeout) {
+        return supervised(runner, type, timeout, EngineConfig.defaults());
+    }
+
+    /** The same, on an engine made from {@code base} (its events, say) with the lock-order validator added. */
+    static RunResult supervised(ScenarioRunner runner, EngineType type, Duration timeout, EngineConfig base) {
         LockOrderValidator lockdep = new LockOrderValidator(true);
         java.util.Set<Long> before = ThreadDumps.liveThreadIds();
         ScenarioRunner.Watch deadlocks = (millisWithoutProgress, steps) -> {
@@ -233,8 +238,7 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", d.threads().subList(0, Math.min(4, d.threads().size())))
                     + (d.threads().size() > 4 ? ", ..." : "");
         };
-        RunResult r = runner.runSupervised(type, EngineConfig.defaults().withLockObserver(lockdep).withEvents(events),
-                timeout, deadlocks);
+        RunResult r = runner.runSupervised(type, base.withLockObserver(lockdep), timeout, deadlocks);
         java.util.List<String> first = new java.util.ArrayList<>();
         lockdep.drainRecursions().forEach(line -> first.add("recursive-locking: " + line));
         lockdep.drainInversions().forEach(line -> first.add("lock-order: " + line));

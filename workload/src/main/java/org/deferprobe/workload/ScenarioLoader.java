@@ -69,6 +69,7 @@ public final class ScenarioLoader {
         STEP_FIELDS.put("late-initcall", ordered("op", "deferredProbeTimeoutMillis"));
         STEP_FIELDS.put("concurrent", ordered("op", "threads", "steps"));
         STEP_FIELDS.put("quiesce", ordered("op"));
+        STEP_FIELDS.put("wait-for-device-probe", ordered("op"));
     }
 
     private ScenarioLoader() {
@@ -511,7 +512,8 @@ public final class ScenarioLoader {
                 throw error(path + ".names", op + " takes \"name\" (one name), not \"names\"");
             }
             checkFields(s, path, allowed);
-            if (inConcurrent && (op.equals("concurrent") || op.equals("quiesce") || op.equals("late-initcall"))) {
+            if (inConcurrent && (op.equals("concurrent") || op.equals("quiesce") || op.equals("late-initcall")
+                    || op.equals("wait-for-device-probe"))) {
                 throw error(path + ".op", op + " cannot be nested in concurrent (it takes registrations, "
                         + "unregistrations and triggers)");
             }
@@ -523,6 +525,7 @@ public final class ScenarioLoader {
                 case "trigger" -> new Step.Trigger();
                 case "late-initcall" -> lateInitcall(s, path);
                 case "quiesce" -> new Step.Quiesce();
+                case "wait-for-device-probe" -> new Step.WaitForDeviceProbe();
                 case "concurrent" -> concurrent(s, path);
                 default -> throw new IllegalStateException("bad op " + op);
             };

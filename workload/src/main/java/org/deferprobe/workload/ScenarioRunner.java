@@ -323,6 +323,10 @@ public final class ScenarioRunner {
                     if (!quiesce()) {
                         return false;
                     }
+                } else if (step instanceof Step.WaitForDeviceProbe) {
+                    if (!waitForDeviceProbe()) {
+                        return false;
+                    }
                 } else if (step instanceof Step.Concurrent c) {
                     if (!concurrent(c)) {
                         return false;
@@ -353,6 +357,21 @@ public final class ScenarioRunner {
             }
             violations.add("quiescence-timeout: not quiescent after " + timeout.toMillis() + " ms; pending: "
                     + engine.snapshot().deferred().keySet());
+            return false;
+        }
+
+        boolean waitForDeviceProbe() {
+            try {
+                if (engine.awaitDeviceProbe(timeout)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                callsReturned.incrementAndGet();
+            }
+            violations.add("quiescence-timeout: probes not done (wait-for-device-probe) after " + timeout.toMillis()
+                    + " ms; pending: " + engine.snapshot().deferred().keySet());
             return false;
         }
 

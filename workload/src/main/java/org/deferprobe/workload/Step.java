@@ -47,6 +47,17 @@ public sealed interface Step {
     }
 
     /**
+     * wait_for_device_probe: waits until no probe runs and no deferred work, async attach or late publication is
+     * outstanding, but not for an armed deferred_probe_timeout that has not fired (unlike quiesce); a timeout is a
+     * violation, not a hang. What a boot that loads modules one at a time does between them.
+     */
+    record WaitForDeviceProbe() implements Step {
+        public String op() {
+            return "wait-for-device-probe";
+        }
+    }
+
+    /**
      * late_initcall (deferred_probe_initcall): enables deferred probing, which the scenario started without,
      * triggers, waits for the pass and arms the deferred_probe_timeout if {@code deferredProbeTimeoutMillis} > 0.
      */

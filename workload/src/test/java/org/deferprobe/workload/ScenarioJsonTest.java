@@ -27,7 +27,8 @@ class ScenarioJsonTest {
                         new Step.RegisterDrivers(List.of()),
                         new Step.Concurrent(4, List.of(new Step.RegisterDrivers(null), new Step.Trigger(),
                                 new Step.UnregisterDriver("mid"))),
-                        new Step.UnregisterDevice("e"), new Step.Trigger(), new Step.Quiesce()),
+                        new Step.UnregisterDevice("e"), new Step.Trigger(), new Step.WaitForDeviceProbe(),
+                        new Step.Quiesce()),
                 new Expect(Set.of("d"), Set.of(), null, Set.of("e")));
         assertEquals(s, ScenarioLoader.parse(ScenarioJson.write(s), "rt.json"));
     }

@@ -227,7 +227,8 @@ class ScenarioLoaderTest {
                    {"name": "regulator", "children": ["ldo1"]}, {"name": "ldo1"},
                    {"name": "mmc", "suppliers": ["pmic"]}],
                  "steps": [{"op": "register-devices", "names": ["pmic", "mmc"]}, {"op": "register-drivers"},
-                   {"op": "late-initcall", "deferredProbeTimeoutMillis": 250}, {"op": "quiesce"}],
+                   {"op": "late-initcall", "deferredProbeTimeoutMillis": 250}, {"op": "wait-for-device-probe"},
+                   {"op": "quiesce"}],
                  "expect": {"bound": ["pmic", "mmc"], "unbound": ["regulator", "ldo1"], "boundOnlyAtTimeout": ["mmc"]}}
                 """, "boot.json");
         assertEquals(org.deferprobe.engine.FwDevlink.PERMISSIVE, s.fwDevlink());
@@ -236,6 +237,7 @@ class ScenarioLoaderTest {
         DeviceSpec pmic = DeviceSpec.of("pmic").withChildren(regulator);
         assertEquals(List.of(pmic, regulator, ldo1, DeviceSpec.of("mmc").withSuppliers("pmic")), s.devices());
         assertEquals(new Step.LateInitcall(250), s.steps().get(2));
+        assertEquals(new Step.WaitForDeviceProbe(), s.steps().get(3));
         assertTrue(s.hasLateInitcall());
         assertEquals(Set.of("regulator", "ldo1"), s.devicesRegisteredByProbes());
         assertEquals(new Expect(Set.of("pmic", "mmc"), null, null, Set.of("regulator", "ldo1"), Set.of("mmc")),

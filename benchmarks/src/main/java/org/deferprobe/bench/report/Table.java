@@ -111,6 +111,7 @@ public final class Table {
                 if (!Engines.isFloor(s.engine())) {
                     sec.put("probes_per_device", b.estimate(s, Bootstrap.mean("probes_per_device")));
                     sec.put("supplier_deferrals_per_device", b.estimate(s, Bootstrap.mean("supplier_deferrals_per_device")));
+                    sec.put("cpu_ms", b.estimate(s, Bootstrap.median("cpu_ms")));
                 }
             }
             default -> {

@@ -73,10 +73,13 @@ public final class BootLog {
     private final Set<String> added;
     private final BootSummary summary;
     private final List<String> warnings;
+    private final int attemptsWithoutOutcome;
+    private final boolean startsAtBoot;
+    private final boolean initcallDebug;
 
     private BootLog(String source, List<BootEvent> events, int lines, int skipped, boolean truncated,
             String kernelRelease, String commandLine, Map<String, DeviceHistory> devices, Set<String> added,
-            List<String> warnings) {
+            List<String> warnings, int attemptsWithoutOutcome, boolean startsAtBoot, boolean initcallDebug) {
         this.source = source;
         this.events = Collections.unmodifiableList(events);
         this.lines = lines;
@@ -87,6 +90,9 @@ public final class BootLog {
         this.devices = Collections.unmodifiableMap(devices);
         this.added = Collections.unmodifiableSet(added);
         this.warnings = List.copyOf(warnings);
+        this.attemptsWithoutOutcome = attemptsWithoutOutcome;
+        this.startsAtBoot = startsAtBoot;
+        this.initcallDebug = initcallDebug;
         this.summary = summarize(events, devices);
     }
 
@@ -182,7 +188,7 @@ public final class BootLog {
             warnings.add("no initcall_debug lines: phases and probe durations are unknown; boot with initcall_debug");
         }
         return new BootLog(source, events, input.lines.size(), skipped, input.truncated, release, cmdline, devices,
-                added, warnings);
+                added, warnings, histories.openAtEnd(), release != null || firstMicros == 0, initcallDebug);
     }
 
     private static Phase nextPhase(Phase phase, BootEvent e) {
@@ -330,6 +336,21 @@ public final class BootLog {
     /** The counts of the boot. */
     public BootSummary summary() {
         return summary;
+    }
+
+    /** Probe attempts the log shows no outcome of: it ends during them (a capture cut short). */
+    public int attemptsWithoutOutcome() {
+        return attemptsWithoutOutcome;
+    }
+
+    /** Whether the log starts at boot: it has the "Linux version" line, or its first timestamp is 0. */
+    public boolean startsAtBoot() {
+        return startsAtBoot;
+    }
+
+    /** Whether the boot had initcall_debug on: the log has "calling"/"initcall ... returned" lines. */
+    public boolean hasInitcallDebug() {
+        return initcallDebug;
     }
 
     /** What the reader noticed and the user should know (a cut last line, lost early lines...), one line each. */

@@ -12,7 +12,8 @@ import org.deferprobe.workload.devicetree.DeviceTreeScenario;
  * Prints what a captured boot log says: parser coverage (lines recognized and skipped, events by kind),
  * the boot's counts, the devices that deferred or did not bind, and, with a blob, how many of the log's
  * device names map to a node and how many of the tree's devices the log names. For docs/real-boots.md
- * and for engineers checking their own board's log; the {@code replay} command will build on the same classes.
+ * and for engineers checking their own board's log; the {@code replay} command ({@link BootReplay}) builds on the
+ * same classes.
  *
  * <pre>
  * java -cp workload/target/classes:engine/target/classes \

@@ -194,6 +194,46 @@ class BootLogLinesTest {
                 one("/soc/mixer@1100000: Fixed dependency cycle(s) with /soc/lcd-controller@1c0c000"));
     }
 
+    /** One hand-made line per kind of event: a kind added to {@link BootEvent} without a line here fails. */
+    @Test
+    void everyKindOfEventHasAHandMadeLine() {
+        List<String> oneOfEach = List.of("calling  deferred_probe_initcall+0x0/0xb0 @ 1",
+                "initcall deferred_probe_initcall+0x0/0xb0 returned 0 after 158654 usecs", "Run /init as init process",
+                "device: 'Fixed MDIO bus.0': device_add", "device: 'Fixed MDIO bus.0': device_unregister",
+                "bus: 'platform': __driver_probe_device: matched device 1c28000.serial with driver dw-apb-uart",
+                "amba 1c0f0000.watchdog: Device match requests probe deferral",
+                "bus: 'platform': really_probe: probing driver dw-apb-uart with device 1c28000.serial",
+                "probe of 1c28000.serial returned -517 after 413 usecs",
+                "bus: 'platform': really_probe: bound device 1c28000.serial to driver dw-apb-uart",
+                "driver: 'dw-apb-uart': driver_bound: bound to device '1c28000.serial'",
+                "cpufreq-dt cpufreq-dt: Driver cpufreq-dt requests probe deferral",
+                "platform usb0-vbus: error -EPROBE_DEFER: supplier 1f02c00.pinctrl not ready",
+                "platform usb0-vbus: probe deferral - wait for supplier pinctrl@1f02c00",
+                "platform 1c28000.serial: Added to deferred list", "platform 1c28000.serial: Removed from deferred list",
+                "platform 1c28000.serial: Retrying from deferred list", "platform cpufreq-dt: deferred probe pending",
+                "Extended deferred probe timeout by 30 secs",
+                "vc4_vec 3f806000.vec: deferred probe timeout, ignoring dependency",
+                "platform 1c28000.serial: Linked as a consumer to 1c20000.clock",
+                "platform gpio-keys: Dropping the link to 1f02c00.pinctrl",
+                "clock@1000000 Linked as a fwnode consumer to clock@1c20000",
+                "mixer@1100000 Dropping the fwnode link to clock@1000000",
+                "lima: probe of 1c40000.gpu failed with error -5", "sun8i-mixer: probe of 1100000.mixer rejects match -19",
+                "devices_kset: Moving 1c28000.serial to end of list",
+                "platform soc: Not linking /soc/interrupt-controller@1c81000 - might never become dev",
+                "platform 1400000.deinterlace: Relaxing link with 1c62000.dram-controller", "----- cycle: start -----",
+                "/soc/hdmi@1ee0000: cycle: depends on /soc/lcd-controller@1c0c000",
+                "/soc/mixer@1100000: Fixed dependency cycle(s) with /soc/lcd-controller@1c0c000",
+                "platform 1c1a400.usb: probing driver ohci-platform asynchronously",
+                "ohci-platform 1c1b400.usb: driver ohci-platform async attach completed: 0");
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        for (String line : oneOfEach) {
+            BootEvent e = one(line);
+            assertFalse(e == null, line);
+            seen.add(e.getClass());
+        }
+        assertEquals(java.util.Set.of(BootEvent.class.getPermittedSubclasses()), seen);
+    }
+
     @Test
     void deviceNamesWithSpacesAndColonsAreSplitByTheDevicesTheLogAdded() {
         assertEquals(new AddedToDeferredList(AT, "Fixed MDIO bus.0"), one("platform Fixed MDIO bus.0: Added to deferred list"));
