@@ -324,6 +324,7 @@ abstract class AbstractEngine implements Engine {
                 }
             }
             registry.releaseDriverName(drv);
+            events.driverUnregistered(drv.name);
             return true;
         } finally {
             endOperation();

@@ -42,6 +42,11 @@ public interface EngineEvents {
             }
 
             @Override
+            public void driverUnregistered(String driver) {
+                live.forEach(l -> l.driverUnregistered(driver));
+            }
+
+            @Override
             public void probeStarted(String device, String driver) {
                 live.forEach(l -> l.probeStarted(device, driver));
             }
@@ -118,6 +123,10 @@ public interface EngineEvents {
     default void driverRegistered(String driver) {
     }
 
+    /** A driver left the registry: its devices are unbound and its name is free again (M10). */
+    default void driverUnregistered(String driver) {
+    }
+
     default void probeStarted(String device, String driver) {
     }
 
@@ -143,6 +152,7 @@ public interface EngineEvents {
     default void triggered() {
     }
 
+    /** A deferred pass (M7) began on this thread; {@link #passEnded} follows on the same thread. */
     default void passStarted() {
     }
 

@@ -807,6 +807,76 @@ public abstract class EngineContractTest {
         assertEquals(Map.of("late", "waiting for never"), e.snapshot().deferredProbePending());
     }
 
+    // ------------------------------------------------------------------ events: what traces and timelines read
+
+    /**
+     * EngineEvents' contract, which the trace's slices rely on: every probe attempt is probeStarted then probeEnded
+     * on the same thread, every deferred pass passStarted then passEnded on the same thread, nested like calls
+     * (a thread's open slices form a stack); a deferral names its reason; a driver's removal is told.
+     */
+    @Test
+    void events_probesAndPassesAreBracketedOnTheirThreadAndDriverRemovalIsTold() throws Exception {
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger passes = new AtomicInteger();
+        List<String> unregistered = new CopyOnWriteArrayList<>();
+        ThreadLocal<java.util.ArrayDeque<String>> stack = ThreadLocal.withInitial(java.util.ArrayDeque::new);
+        EngineEvents events = new EngineEvents() {
+            @Override
+            public void probeStarted(String device, String driver) {
+                open.incrementAndGet();
+                stack.get().push("probe " + device);
+            }
+
+            @Override
+            public void probeEnded(String device, String driver, Outcome outcome, String reason) {
+                open.decrementAndGet();
+                String top = stack.get().poll();
+                if (!("probe " + device).equals(top)) {
+                    wrong.add("probe of " + device + " ended on " + Thread.currentThread().getName() + " with " + top + " open");
+                }
+                if (outcome == Outcome.DEFERRED && reason == null) {
+                    wrong.add("deferral of " + device + " without a reason");
+                }
+            }
+
+            @Override
+            public void passStarted() {
+                open.incrementAndGet();
+                passes.incrementAndGet();
+                stack.get().push("pass");
+            }
+
+            @Override
+            public void passEnded() {
+                open.decrementAndGet();
+                String top = stack.get().poll();
+                if (!"pass".equals(top)) {
+                    wrong.add("pass ended on " + Thread.currentThread().getName() + " with " + top + " open");
+                }
+            }
+
+            @Override
+            public void driverUnregistered(String driver) {
+                unregistered.add(driver);
+            }
+        };
+        Engine e = type.create(EngineConfig.defaults().withEvents(events));
+        engines.add(e);
+        e.registerDevice(DeviceSpec.of("consumer", "res"));
+        e.registerDevice(DeviceSpec.of("provider").withProvides("res"));
+        e.registerDriver(DriverSpec.of("consumer")); // defers on res
+        e.registerDriver(DriverSpec.of("provider").async()); // binds on the executor: the trigger's pass binds consumer
+        quiesce(e);
+        assertEquals(Map.of("consumer", "consumer", "provider", "provider"), e.snapshot().boundTo());
+        e.unregisterDriver("consumer");
+        quiesce(e);
+        assertEquals(List.of(), wrong);
+        assertEquals(0, open.get(), "a probe or a pass began and never ended");
+        assertTrue(passes.get() >= 1, "the retry of consumer ran in no deferred pass");
+        assertEquals(List.of("consumer"), unregistered);
+    }
+
     @Test
     void awaitDeviceProbe_waitsForProbesInFlightButNotForAPendingTimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);

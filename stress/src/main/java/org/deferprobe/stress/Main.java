@@ -18,12 +18,14 @@ import picocli.CommandLine.Spec;
  * file and field, or the flag; {@value #INTERNAL_ERROR} a bug in the harness itself.
  */
 @Command(name = "stress", mixinStandardHelpOptions = true, version = "deferprobe stress 0.1.0",
-        description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome (run), "
+        description = "Runs deferred-probe scenarios on deferred-probe engines and checks the outcome (run; with "
+                + "--trace and --html it also draws the run), explains why devices are still deferred (explain), "
+                + "checks a trace file against the Trace Event Format (check-trace), "
                 + "soaks engines with seeded random workloads and checks every invariant (soak), "
                 + "writes a device tree as a JSON scenario (import), "
                 + "or replays a real boot's kernel log on the engines and compares them with it (replay).",
-        subcommands = {RunCommand.class, SoakCommand.class, ImportCommand.class, ReplayCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ExplainCommand.class, CheckTraceCommand.class, SoakCommand.class,
+                ImportCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all ran with no violation and every expectation met",
                 "1:a violation or an unmet expectation on some engine",
@@ -40,7 +42,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (known: run, soak, import, replay, help)");
+        throw new ParameterException(spec.commandLine(),
+                "missing command (known: run, explain, check-trace, soak, import, replay, help)");
     }
 
     public static void main(String[] args) {

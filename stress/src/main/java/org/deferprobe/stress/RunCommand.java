@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,6 +23,11 @@ import org.deferprobe.workload.RunResult;
 import org.deferprobe.workload.Scenario;
 import org.deferprobe.workload.ScenarioLoader;
 import org.deferprobe.workload.ScenarioRunner;
+import org.deferprobe.workload.trace.ChromeTrace;
+import org.deferprobe.workload.trace.Recording;
+import org.deferprobe.workload.trace.RunRecorder;
+import org.deferprobe.workload.trace.Timeline;
+import org.deferprobe.workload.trace.TimelineHtml;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,6 +79,18 @@ final class RunCommand implements Callable<Integer> {
                     + "overrides the scenario's own \"fwDevlink\".")
     FwDevlink fwDevlink;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Also write the run as a Chrome Trace Event Format file, for Perfetto's UI or "
+                    + "chrome://tracing: a process per engine, a track per thread, a slice per probe attempt and "
+                    + "deferred pass, instants for triggers, publications and supplier deferrals, arrows from a "
+                    + "supplier's bind or a resource's publication to each consumer's bind.")
+    Path traceFile;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write the run's timeline as one self-contained HTML page: per engine, every "
+                    + "device's probe attempts (bound, deferred, failed) over time, and the critical path.")
+    Path htmlFile;
+
     @Override
     public Integer call() {
         if (probeMicros != null && probeMicros < 0) {
@@ -93,13 +114,105 @@ final class RunCommand implements Callable<Integer> {
         }
         ScenarioRunner runner = new ScenarioRunner(scenario);
         boolean passed = true;
-        for (EngineType type : engine.types()) {
-            RunResult r = supervised(runner, type, timeout);
-            out.println(json ? jsonLine(r) : summary(r));
-            out.flush();
-            passed &= r.passed();
+        Outputs outputs = new Outputs(traceFile, htmlFile, scenario, scenarioFile);
+        try (outputs) {
+            for (EngineType type : engine.types()) {
+                RunRecorder recorder = outputs.wanted() ? new RunRecorder() : null;
+                RunResult r = supervised(runner, type, timeout, recorder == null ? EngineConfig.defaults()
+                        : EngineConfig.defaults().withEvents(recorder));
+                out.println(json ? jsonLine(r) : summary(r));
+                out.flush();
+                passed &= r.passed();
+                if (recorder != null) {
+                    outputs.add(type, r, recorder.recording());
+                }
+            }
+        }
+        if (!json) {
+            outputs.written().forEach(out::println);
         }
         return passed ? Main.OK : Main.FAILED;
+    }
+
+    /**
+     * The files of --trace and --html: the trace is opened before the first run (a path that cannot be written is
+     * bad input before anything ran) and streamed run by run; the timeline's sections are drawn after each run, so
+     * only one run's recording is held at a time, and the page is written at the end.
+     */
+    static final class Outputs implements AutoCloseable {
+        private final Path html;
+        private final Path traceFile;
+        private final Scenario scenario;
+        private final Path scenarioFile;
+        private final ChromeTrace trace;
+        private final java.util.List<String> sections = new java.util.ArrayList<>();
+        private final java.util.List<String> written = new java.util.ArrayList<>();
+
+        Outputs(Path traceFile, Path html, Scenario scenario, Path scenarioFile) {
+            this.traceFile = traceFile;
+            this.html = html;
+            this.scenario = scenario;
+            this.scenarioFile = scenarioFile;
+            if (html != null) {
+                Path dir = html.toAbsolutePath().getParent();
+                if (dir == null || !Files.isDirectory(dir)) {
+                    throw new Main.BadInputException("--html " + html + ": no such directory " + dir);
+                }
+            }
+            ChromeTrace t = null;
+            if (traceFile != null) {
+                try {
+                    t = new ChromeTrace(new BufferedOutputStream(Files.newOutputStream(traceFile), 1 << 16),
+                            Map.of("scenario", scenario.name(), "source", String.valueOf(scenarioFile),
+                                    "generator", "deferprobe stress run --trace"));
+                } catch (IOException e) {
+                    throw new Main.BadInputException("--trace " + traceFile + ": cannot write: " + e.getMessage());
+                }
+            }
+            this.trace = t;
+        }
+
+        boolean wanted() {
+            return trace != null || html != null;
+        }
+
+        void add(EngineType type, RunResult r, Recording recording) {
+            Timeline timeline = Timeline.of(scenario, FwDevlink.ON, recording);
+            if (trace != null) {
+                try {
+                    trace.add(type.engineName(), timeline);
+                } catch (IOException e) {
+                    throw new Main.BadInputException("--trace " + traceFile + ": cannot write: " + e.getMessage());
+                }
+            }
+            if (html != null) {
+                sections.add(TimelineHtml.section(new TimelineHtml.Run(type.engineName(), timeline, r)));
+            }
+        }
+
+        java.util.List<String> written() {
+            return written;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (trace != null) {
+                    trace.close();
+                    written.add("trace: wrote " + traceFile + " (" + trace.eventsWritten() + " events; open it in "
+                            + "Perfetto's UI or chrome://tracing)");
+                }
+                if (html != null && !sections.isEmpty()) {
+                    Files.writeString(html, TimelineHtml.page("Timeline: " + scenario.name(),
+                            java.util.List.of("scenario: " + scenarioFile, "time 0 is the start of each engine's run"),
+                            sections), StandardCharsets.UTF_8);
+                    written.add("timeline: wrote " + html);
+                }
+            } catch (IOException e) {
+                throw new Main.BadInputException("cannot write " + (html != null ? html : traceFile) + ": "
+                        + e.getMessage());
+            }
+        }
     }
 
     /**

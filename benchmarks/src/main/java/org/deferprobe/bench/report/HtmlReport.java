@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * report.html: the table, latency percentile curves per engine on log axes, and bars for every other
- * benchmark. One self-contained file: inline SVG and CSS, no script, no network.
+ * report.html: the table, latency percentile curves per engine on log axes, bars for every other benchmark, and
+ * the timeline of one boot per engine ({@link BootTimelines}). One self-contained file: inline SVG and CSS, no
+ * script, no network.
  */
 public final class HtmlReport {
     private static final String[] COLORS = {"#555555", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
@@ -26,6 +27,14 @@ public final class HtmlReport {
      */
     public static String render(String title, List<String> environment, List<Row> rows,
                                 Map<String, Map<String, List<Hgrm.Point>>> curves, String tableText) {
+        return render(title, environment, rows, curves, tableText, "");
+    }
+
+    /**
+     * The same page with the Boot timelines ({@link BootTimelines#section}, HTML) after the charts; none if empty.
+     */
+    public static String render(String title, List<String> environment, List<Row> rows,
+                                Map<String, Map<String, List<Hgrm.Point>>> curves, String tableText, String bootSection) {
         List<String> engines = new ArrayList<>();
         rows.forEach(r -> {
             if (!engines.contains(r.engine())) {
@@ -43,7 +52,8 @@ public final class HtmlReport {
                         + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
                         + "td.l,th.l{text-align:left}th{background:#e8eef7}h2{margin-top:32px}"
                         + ".charts{display:flex;flex-wrap:wrap;gap:16px}.chart{border:1px solid #ddd;padding:6px}"
-                        + "pre{font-size:12px;background:#f6f6f6;padding:8px;overflow-x:auto}</style></head><body>\n");
+                        + "pre{font-size:12px;background:#f6f6f6;padding:8px;overflow-x:auto}"
+                        + org.deferprobe.workload.trace.TimelineHtml.css() + "</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<ul>");
         environment.forEach(l -> h.append("<li>").append(esc(l)).append("</li>"));
         h.append("</ul>\n<h2>Table</h2>\n<p>One row per benchmark, parameters and engine. <b>vs global-lock</b> and "
@@ -61,7 +71,8 @@ public final class HtmlReport {
         rows.forEach(r -> groups.computeIfAbsent(r.benchmark() + " " + r.config(), k -> new ArrayList<>()).add(r));
         groups.forEach((name, group) -> h.append("<div class=\"chart\">").append(barChart(name, group, engines))
                 .append("</div>"));
-        h.append("</div>\n<h2>As printed</h2>\n<pre>").append(esc(tableText)).append("</pre>\n</body></html>\n");
+        h.append("</div>\n").append(bootSection);
+        h.append("<h2>As printed</h2>\n<pre>").append(esc(tableText)).append("</pre>\n</body></html>\n");
         return h.toString();
     }
 

@@ -250,7 +250,7 @@ public final class QuickProfile {
         String text = text(results, rows);
         Files.writeString(dir.resolve("table.txt"), text, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), HtmlReport.render(title, results.environment(), rows,
-                curves(results.series()), text), StandardCharsets.UTF_8);
+                curves(results.series()), text, BootTimelines.section(results.series())), StandardCharsets.UTF_8);
         out.println();
         out.print(text);
         out.println();
