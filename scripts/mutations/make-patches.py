@@ -132,6 +132,16 @@ muts = [
   '''        this.enabled = !startDisabled;''',
   '''        this.enabled = true;''',
   "engine", "KernelEngineTest#lateInitcall_deferredProbingWaitsForItThenRetriesEverything"),
+ ("20-device-probe-waits-for-the-timeout", "wait_for_device_probe: settles with probes done, not waiting for a pending deferred_probe_timeout",
+  E+'AbstractEngine.java',
+  '''        return work.await(timeout, boot::pendingTimeoutWork);''',
+  '''        return work.await(timeout);''',
+  "engine", "KernelEngineTest#awaitDeviceProbe_waitsForProbesInFlightButNotForAPendingTimeout"),
+ ("21-device-probe-ignores-a-handed-off-timeout", "wait_for_device_probe: a timeout whose work has started is waited for like a probe",
+  E+'BootPhases.java',
+  '''        return timeout != null ? 1 : 0;''',
+  '''        return 1;''',
+  "engine", "KernelEngineTest#awaitDeviceProbe_waitsForATimeoutWhoseWorkHasStarted"),
 ]
 only = sys.argv[1:]
 for name, guarantee, path, old, new, module, test in muts:

@@ -907,6 +907,35 @@ public abstract class EngineContractTest {
         assertClean(e);
     }
 
+    @Test
+    void awaitDeviceProbe_waitsForATimeoutWhoseWorkHasStarted() throws Exception {
+        CountDownLatch fired = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Engine e = type.create(EngineConfig.defaults().withExecutorThreads(8).withBootPhases(true)
+                .withEvents(new EngineEvents() {
+                    @Override
+                    public void deferredProbeTimeout() { // inside deferred_probe_timeout_work_func, on the executor
+                        fired.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }));
+        engines.add(e);
+        e.registerDevice(DeviceSpec.of("late", "never"));
+        e.registerDriver(DriverSpec.of("late"));
+        e.lateInitcall(Duration.ofMillis(1));
+        assertTrue(fired.await(10, TimeUnit.SECONDS), "the timeout never fired");
+        assertFalse(e.awaitDeviceProbe(Duration.ofMillis(50)),
+                "the timeout's work function runs (no longer pending): wait_for_device_probe waits for it");
+        release.countDown();
+        assertTrue(e.awaitDeviceProbe(QUIESCE));
+        assertEquals(Map.of("late", "waiting for never"), e.snapshot().deferredProbePending());
+        assertClean(e);
+    }
+
     // ------------------------------------------------------------------ M16: probes that register devices
 
     @Test
