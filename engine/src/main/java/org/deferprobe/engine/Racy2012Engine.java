@@ -60,6 +60,7 @@ final class Racy2012Engine extends KernelEngine {
     Driver addAndWalk(DriverSpec spec) {
         Driver drv = registry.addDriverUnlisted(spec);
         if (drv != null) {
+            events.driverRegistered(drv.name);
             driverAttach(drv);
             registry.listDriver(drv);
         }

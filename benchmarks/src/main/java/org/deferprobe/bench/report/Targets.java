@@ -74,7 +74,7 @@ public final class Targets {
         if (found.isEmpty()) {
             boolean engineMissing = engine != null && rows.stream().noneMatch(r -> r.engine().equals(engine));
             out.add(new Judgement(Verdict.NOT_MEASURED, what, "NOT MEASURED " + what + ": " + (engineMissing
-                    ? "no engine '" + engine + "' in this run" : "this run has no " + needs)));
+                    ? "no engine '" + engine + "' in this run" : "this run has " + needs.replaceFirst("^a ", "no "))));
             return;
         }
         for (Row r : found) {
