@@ -47,9 +47,8 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void theSlowProbesTestFlawIsOffUnlessItsPropertyNamesTheEngine() {
-        String was = System.getProperty(Engines.SLOW_PROBES_PROPERTY);
-        try {
+    void theSlowProbesTestFlawIsOffUnlessItsPropertyNamesTheEngine() throws Throwable {
+        SlowProbesProperty.restoredAfter(() -> {
             System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
             assertEquals(0, Engines.slowProbeNanos("kernel"));
             System.setProperty(Engines.SLOW_PROBES_PROPERTY, "kernel:2000");
@@ -57,19 +56,12 @@ class BenchmarksSmokeTest {
             assertEquals(0, Engines.slowProbeNanos("lock-free"));
             System.setProperty(Engines.SLOW_PROBES_PROPERTY, "kernel");
             assertThrows(IllegalStateException.class, () -> Engines.slowProbeNanos("kernel"));
-        } finally {
-            if (was == null) {
-                System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
-            } else {
-                System.setProperty(Engines.SLOW_PROBES_PROPERTY, was);
-            }
-        }
+        });
     }
 
     @Test
-    void theSlowProbesTestFlawAddsItsSpinToEveryProbe() throws Exception {
-        String was = System.getProperty(Engines.SLOW_PROBES_PROPERTY);
-        try {
+    void theSlowProbesTestFlawAddsItsSpinToEveryProbe() throws Throwable {
+        SlowProbesProperty.restoredAfter(() -> {
             System.setProperty(Engines.SLOW_PROBES_PROPERTY, "global-lock:200000");
             long nanos;
             try (org.deferprobe.engine.Engine e = Engines.create("global-lock", org.deferprobe.engine.EngineConfig.defaults())) {
@@ -81,13 +73,7 @@ class BenchmarksSmokeTest {
                 nanos = System.nanoTime() - start;
             }
             assertTrue(nanos >= 20 * 200_000L, "20 probes with a 200 us spin took " + nanos + " ns");
-        } finally {
-            if (was == null) {
-                System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
-            } else {
-                System.setProperty(Engines.SLOW_PROBES_PROPERTY, was);
-            }
-        }
+        });
     }
 
     @Test

@@ -476,18 +476,23 @@ abstract class AbstractEngine implements Engine {
             if (d.dead || d.driver != null) {
                 continue; // racy pre-check, as __driver_attach; rechecked under the device's guard
             }
-            lockDevice(d);
-            try {
-                if (!drv.async) {
-                    probeWith(d, drv);
-                } else if (!d.dead && d.driver == null && (d.asyncDriver == null || !d.asyncDriver.registered)) {
-                    // an attach scheduled for an unloaded driver will be refused (M10): schedule ours anyway
-                    d.asyncDriver = drv;
-                    runTracked(() -> asyncDriverAttach(d, drv));
-                }
-            } finally {
-                unlockDevice(d);
+            attachLocked(d, drv);
+        }
+    }
+
+    /** __driver_attach's body for one matching device: under its guard, probe now or schedule the async attach. */
+    final void attachLocked(Device d, Driver drv) {
+        lockDevice(d);
+        try {
+            if (!drv.async) {
+                probeWith(d, drv);
+            } else if (!d.dead && d.driver == null && (d.asyncDriver == null || !d.asyncDriver.registered)) {
+                // an attach scheduled for an unloaded driver will be refused (M10): schedule ours anyway
+                d.asyncDriver = drv;
+                runTracked(() -> asyncDriverAttach(d, drv));
             }
+        } finally {
+            unlockDevice(d);
         }
     }
 

@@ -1,5 +1,8 @@
 package org.deferprobe.engine;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * Deliberately broken: the kernel engine whose driver registration walks the bus before the driver joins the
  * bus's driver list, as bus_add_driver did in v3.5 (driver_attach, then klist_add_tail), the window of seed 000
@@ -31,8 +34,7 @@ package org.deferprobe.engine;
  */
 final class Racy2012Engine extends KernelEngine {
     /** /sys/devices/platform per bus: the parent v3.5's __driver_attach locked for every parentless device. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> busRoots =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ReentrantLock> busRoots = new ConcurrentHashMap<>();
     /** How many probes the current thread is inside (probes nest: M11, M16). */
     private final ThreadLocal<int[]> probeDepth = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -40,8 +42,8 @@ final class Racy2012Engine extends KernelEngine {
         super(EngineType.RACY_2012.engineName(), config);
     }
 
-    private java.util.concurrent.locks.ReentrantLock busRoot(String bus) {
-        return busRoots.computeIfAbsent(bus, b -> new java.util.concurrent.locks.ReentrantLock());
+    private ReentrantLock busRoot(String bus) {
+        return busRoots.computeIfAbsent(bus, b -> new ReentrantLock());
     }
 
     @Override
@@ -74,27 +76,16 @@ final class Racy2012Engine extends KernelEngine {
             if (d.dead || d.driver != null || !Registry.matches(drv, d)) {
                 continue; // racy pre-check, as __driver_attach; rechecked under the device's lock
             }
-            java.util.concurrent.locks.ReentrantLock root =
-                    d.parent == null && probeDepth.get()[0] == 0 ? busRoot(drv.spec.bus()) : null;
-            if (root != null) {
-                root.lock(); // v3.5: device_lock(dev->parent), the platform bus's root
+            ReentrantLock root = d.parent == null && probeDepth.get()[0] == 0 ? busRoot(drv.spec.bus()) : null;
+            if (root == null) {
+                attachLocked(d, drv);
+                continue;
             }
+            root.lock(); // v3.5: device_lock(dev->parent), the platform bus's root
             try {
-                lockDevice(d);
-                try {
-                    if (!drv.async) {
-                        probeWith(d, drv);
-                    } else if (!d.dead && d.driver == null && (d.asyncDriver == null || !d.asyncDriver.registered)) {
-                        d.asyncDriver = drv;
-                        runTracked(() -> asyncDriverAttach(d, drv));
-                    }
-                } finally {
-                    unlockDevice(d);
-                }
+                attachLocked(d, drv);
             } finally {
-                if (root != null) {
-                    root.unlock();
-                }
+                root.unlock();
             }
         }
     }

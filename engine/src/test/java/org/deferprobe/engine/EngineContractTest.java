@@ -535,6 +535,15 @@ public abstract class EngineContractTest {
     }
 
     /** Waits (bounded) until a thread has ended or is parked: it can go no further until someone releases it. */
+    /** Waits for the latch inside a callback that cannot throw; an interrupt ends the wait and is kept. */
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void awaitParked(Thread t) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() - deadline < 0) {
@@ -883,11 +892,7 @@ public abstract class EngineContractTest {
         Engine e = type.create(EngineConfig.defaults().withExecutorThreads(8).withBootPhases(true)
                 .withProbeHook((device, driver, missing) -> {
                     if (device.equals("slow")) {
-                        try {
-                            release.await();
-                        } catch (InterruptedException ex) {
-                            Thread.currentThread().interrupt();
-                        }
+                        awaitQuietly(release);
                     }
                 }));
         engines.add(e);
@@ -916,11 +921,7 @@ public abstract class EngineContractTest {
                     @Override
                     public void deferredProbeTimeout() { // inside deferred_probe_timeout_work_func, on the executor
                         fired.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException ex) {
-                            Thread.currentThread().interrupt();
-                        }
+                        awaitQuietly(release);
                     }
                 }));
         engines.add(e);

@@ -39,11 +39,7 @@ class Racy2012WindowTest {
             public void acquiring(String lockClass, Object lock, boolean reentrant) {
                 if (Thread.currentThread() == walker.get() && lock instanceof Device d && d.name.equals("card.2")) {
                     walkHeld.countDown();
-                    try {
-                        walkGoesOn.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    EngineContractTest.awaitQuietly(walkGoesOn);
                 }
             }
 

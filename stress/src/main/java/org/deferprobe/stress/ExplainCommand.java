@@ -82,22 +82,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (probeMicros != null && probeMicros < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--probe-micros: must be a non-negative integer, got " + probeMicros);
-        }
-        Scenario scenario = ScenarioLoader.load(scenarioFile);
-        if (probeMicros != null) {
-            if (!ScenarioLoader.isDeviceTree(scenarioFile)) {
-                throw new Main.BadInputException(scenarioFile + ": --probe-micros applies to device-tree (.dtb) "
-                        + "scenarios only, and this is a JSON scenario (set probeMicros per driver instead)");
-            }
-            scenario = RunCommand.withProbeMicros(scenario, probeMicros);
-        }
-        if (fwDevlink != null) {
-            scenario = scenario.withFwDevlink(fwDevlink);
-        }
-        Set<String> known = deviceNames(scenario);
+        Scenario scenario = RunCommand.load(spec, scenarioFile, probeMicros, fwDevlink);
+        Set<String> known = scenario.everyDevice().keySet();
         for (String d : devices) {
             if (!known.contains(d)) {
                 throw new Main.BadInputException(scenarioFile + ": no device " + d + " in the scenario");
@@ -119,20 +105,6 @@ final class ExplainCommand implements Callable<Integer> {
             deferred |= devices.isEmpty() ? !r.deferred().isEmpty() : devices.stream().anyMatch(r.deferred()::containsKey);
         }
         return deferred ? Main.FAILED : Main.OK;
-    }
-
-    /** Every device the scenario can have: its devices, their children, the devices its drivers' probes register. */
-    static Set<String> deviceNames(Scenario s) {
-        Set<String> names = new HashSet<>();
-        Deque<DeviceSpec> todo = new ArrayDeque<>(s.devices());
-        s.drivers().forEach(d -> todo.addAll(d.registersDevices()));
-        while (!todo.isEmpty()) {
-            DeviceSpec d = todo.poll();
-            if (names.add(d.name())) {
-                todo.addAll(d.children());
-            }
-        }
-        return names;
     }
 
     static String jsonLine(Explanation x) {

@@ -93,21 +93,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (probeMicros != null && probeMicros < 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--probe-micros: must be a non-negative integer, got " + probeMicros);
-        }
-        Scenario scenario = ScenarioLoader.load(scenarioFile);
-        if (probeMicros != null) {
-            if (!ScenarioLoader.isDeviceTree(scenarioFile)) {
-                throw new Main.BadInputException(scenarioFile + ": --probe-micros applies to device-tree (.dtb) "
-                        + "scenarios only, and this is a JSON scenario (set probeMicros per driver instead)");
-            }
-            scenario = withProbeMicros(scenario, probeMicros);
-        }
-        if (fwDevlink != null) {
-            scenario = scenario.withFwDevlink(fwDevlink);
-        }
+        Scenario scenario = load(spec, scenarioFile, probeMicros, fwDevlink);
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
             out.println("scenario: " + scenario.name() + " (" + scenarioFile + ")");
@@ -246,6 +232,23 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Every driver with {@code probeMicros} set, those its probe registers included. */
+    /** The scenario file with the command line's --probe-micros (device trees only) and --fw-devlink applied. */
+    static Scenario load(CommandSpec spec, Path file, Long probeMicros, FwDevlink fwDevlink) {
+        if (probeMicros != null && probeMicros < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--probe-micros: must be a non-negative integer, got " + probeMicros);
+        }
+        Scenario scenario = ScenarioLoader.load(file);
+        if (probeMicros != null) {
+            if (!ScenarioLoader.isDeviceTree(file)) {
+                throw new Main.BadInputException(file + ": --probe-micros applies to device-tree (.dtb) "
+                        + "scenarios only, and this is a JSON scenario (set probeMicros per driver instead)");
+            }
+            scenario = withProbeMicros(scenario, probeMicros);
+        }
+        return fwDevlink != null ? scenario.withFwDevlink(fwDevlink) : scenario;
+    }
+
     static Scenario withProbeMicros(Scenario s, long micros) {
         return s.mapDrivers(d -> d.withProbeMicros(micros));
     }

@@ -38,19 +38,8 @@ final class BindLatency implements EngineEvents {
     private volatile long timeoutAt = -1;
 
     BindLatency(Scenario scenario, FwDevlink mode) {
-        Map<String, DeviceSpec> all = new HashMap<>();
-        scenario.devices().forEach(d -> collect(d, all));
-        for (DriverSpec drv : scenario.drivers()) {
-            drv.registersDevices().forEach(d -> collect(d, all));
-        }
-        this.specs = all;
+        this.specs = scenario.everyDevice();
         this.linksGate = mode == FwDevlink.ON;
-    }
-
-    private static void collect(DeviceSpec d, Map<String, DeviceSpec> into) {
-        if (into.putIfAbsent(d.name(), d) == null) {
-            d.children().forEach(c -> collect(c, into));
-        }
     }
 
     @Override

@@ -1,7 +1,11 @@
 package org.deferprobe.workload;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.deferprobe.engine.DeviceSpec;
@@ -77,6 +81,20 @@ public record Scenario(String name, List<DriverSpec> drivers, List<DeviceSpec> d
             }
         }
         return names;
+    }
+
+    /** Every device the scenario can have, by name: its devices, their children, the devices its drivers' probes register. */
+    public Map<String, DeviceSpec> everyDevice() {
+        Map<String, DeviceSpec> all = new HashMap<>();
+        Deque<DeviceSpec> todo = new ArrayDeque<>(devices);
+        drivers.forEach(d -> todo.addAll(d.registersDevices()));
+        while (!todo.isEmpty()) {
+            DeviceSpec d = todo.poll();
+            if (all.putIfAbsent(d.name(), d) == null) {
+                todo.addAll(d.children());
+            }
+        }
+        return all;
     }
 
     /**

@@ -174,30 +174,7 @@ public final class Compare {
             rows.add(new String[] {o.benchmark(), o.config(), o.engine(), o.unit(), fig(o.figure()), fig(l.now().figure()),
                 delta, mark});
         }
-        int[] w = new int[head.length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                w[i] = Math.max(w[i], r[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int n = 0; n < rows.size(); n++) {
-            String[] r = rows.get(n);
-            sb.append('|');
-            for (int i = 0; i < r.length; i++) {
-                String fill = " ".repeat(w[i] - r[i].length());
-                sb.append(' ').append(right[i] ? fill + r[i] : r[i] + fill).append(" |");
-            }
-            sb.append('\n');
-            if (n == 0) {
-                sb.append('|');
-                for (int i = 0; i < w.length; i++) {
-                    sb.append('-').append("-".repeat(w[i])).append(right[i] ? ":|" : "-|");
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString();
+        return Table.markdown(rows, right);
     }
 
     private static String fig(Estimate e) {

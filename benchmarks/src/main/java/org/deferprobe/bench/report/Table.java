@@ -250,7 +250,14 @@ public final class Table {
                 secondaryText(r)});
             r.errors().forEach(e -> errors.add("ERROR " + r.key() + ": " + e));
         }
-        int[] w = new int[head.length];
+        StringBuilder sb = new StringBuilder(markdown(lines, right));
+        errors.forEach(e -> sb.append(e).append('\n'));
+        return sb.toString();
+    }
+
+    /** A Markdown table padded to column width: the first row is the header; {@code right} aligns columns right. */
+    static String markdown(List<String[]> lines, boolean[] right) {
+        int[] w = new int[right.length];
         for (String[] l : lines) {
             for (int i = 0; i < l.length; i++) {
                 w[i] = Math.max(w[i], l[i].length());
@@ -272,7 +279,6 @@ public final class Table {
                 sb.append('\n');
             }
         }
-        errors.forEach(e -> sb.append(e).append('\n'));
         return sb.toString();
     }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.deferprobe.bench.Engines;
+import org.deferprobe.bench.SlowProbesProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.annotations.Param;
@@ -27,24 +28,17 @@ class QuickProfileTest {
     }
 
     @Test
-    void theTestFlawIsValidatedAndAHostPropertyIsRefused() {
+    void theTestFlawIsValidatedAndAHostPropertyIsRefused() throws Throwable {
         assertEquals("lock-free:300", QuickProfile.parse(new String[] {"--test-flaw-slow-probes", "lock-free:300"}).testFlaw());
         assertThrows(IllegalArgumentException.class, () -> QuickProfile.parse(new String[] {"--test-flaw-slow-probes", "floor:300"}));
         assertThrows(IllegalArgumentException.class, () -> QuickProfile.parse(new String[] {"--test-flaw-slow-probes", "kernel"}));
         assertThrows(IllegalArgumentException.class, () -> QuickProfile.parse(new String[] {"--forks", "0"}));
         assertThrows(IllegalArgumentException.class, () -> QuickProfile.parse(new String[] {"--bogus"}));
-        String was = System.getProperty(Engines.SLOW_PROBES_PROPERTY);
-        try {
+        SlowProbesProperty.restoredAfter(() -> {
             System.setProperty(Engines.SLOW_PROBES_PROPERTY, "kernel:300");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuickProfile.parse(new String[0]));
             assertTrue(e.getMessage().contains("--test-flaw-slow-probes"), e.getMessage());
-        } finally {
-            if (was == null) {
-                System.clearProperty(Engines.SLOW_PROBES_PROPERTY);
-            } else {
-                System.setProperty(Engines.SLOW_PROBES_PROPERTY, was);
-            }
-        }
+        });
     }
 
     @Test

@@ -136,7 +136,7 @@ public final class Timeline {
 
     private Timeline(Scenario scenario, FwDevlink mode, Recording recording) {
         this.recording = recording;
-        this.devices = devicesOf(scenario);
+        this.devices = scenario.everyDevice();
         this.drivers = driversOf(scenario);
         this.linksGate = mode == FwDevlink.ON;
         read();
@@ -148,20 +148,6 @@ public final class Timeline {
      */
     public static Timeline of(Scenario scenario, FwDevlink mode, Recording recording) {
         return new Timeline(scenario, scenario.fwDevlink() != null ? scenario.fwDevlink() : mode, recording);
-    }
-
-    /** Every device of a scenario by name: its devices, their children, devices its drivers' probes register. */
-    static Map<String, DeviceSpec> devicesOf(Scenario scenario) {
-        Map<String, DeviceSpec> all = new HashMap<>();
-        Deque<DeviceSpec> todo = new ArrayDeque<>(scenario.devices());
-        scenario.drivers().forEach(d -> todo.addAll(d.registersDevices()));
-        while (!todo.isEmpty()) {
-            DeviceSpec d = todo.poll();
-            if (all.putIfAbsent(d.name(), d) == null) {
-                todo.addAll(d.children());
-            }
-        }
-        return all;
     }
 
     /** Every driver of a scenario by name, those probes register included. */
